@@ -1,0 +1,34 @@
+package io.facestream.core.geometry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.facestream.core.geometry.NonMaxSuppression.Overlap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NonMaxSuppressionTest {
+
+    private final BoundingBox a = new BoundingBox(0, 0, 9, 9);     // 10×10 pixels
+    private final BoundingBox b = new BoundingBox(5, 0, 14, 9);    // overlaps a by 5×10
+    private final BoundingBox inner = new BoundingBox(2, 2, 5, 5); // 4×4, inside a
+    private final BoundingBox far = new BoundingBox(50, 50, 59, 59);
+
+    @Test
+    void overlapValuesByHand() {
+        assertEquals(50.0 / 150.0, NonMaxSuppression.overlap(a, b, Overlap.UNION), 1e-12);
+        assertEquals(16.0 / 100.0, NonMaxSuppression.overlap(a, inner, Overlap.UNION), 1e-12);
+        assertEquals(1.0, NonMaxSuppression.overlap(a, inner, Overlap.MIN), 1e-12);
+        assertEquals(0.0, NonMaxSuppression.overlap(a, far, Overlap.UNION), 1e-12);
+    }
+
+    @Test
+    void keepsTheBestOfEachClusterInScoreOrder() {
+        List<BoundingBox> boxes = List.of(a, b, inner, far);
+        double[] scores = {0.8, 0.9, 0.7, 0.95};
+        // IoU(a,b) = 1/3: below 0.5 both survive; the nested box survives "union" but not "min".
+        assertArrayEquals(new int[] {3, 1, 0, 2}, NonMaxSuppression.select(boxes, scores, 0.5, Overlap.UNION));
+        assertArrayEquals(new int[] {3, 1, 0}, NonMaxSuppression.select(boxes, scores, 0.7, Overlap.MIN));
+        assertArrayEquals(new int[] {3, 1, 2}, NonMaxSuppression.select(boxes, scores, 0.3, Overlap.UNION));
+    }
+}
