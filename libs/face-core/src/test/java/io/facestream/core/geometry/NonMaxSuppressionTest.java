@@ -23,12 +23,22 @@ class NonMaxSuppressionTest {
     }
 
     @Test
-    void keepsTheBestOfEachClusterInScoreOrder() {
+    void dropsTheLowerScoringBoxOfEachOverlappingPair() {
         List<BoundingBox> boxes = List.of(a, b, inner, far);
         double[] scores = {0.8, 0.9, 0.7, 0.95};
-        // IoU(a,b) = 1/3: below 0.5 both survive; the nested box survives "union" but not "min".
-        assertArrayEquals(new int[] {3, 1, 0, 2}, NonMaxSuppression.select(boxes, scores, 0.5, Overlap.UNION));
-        assertArrayEquals(new int[] {3, 1, 0}, NonMaxSuppression.select(boxes, scores, 0.7, Overlap.MIN));
-        assertArrayEquals(new int[] {3, 1, 2}, NonMaxSuppression.select(boxes, scores, 0.3, Overlap.UNION));
+        // IoU(a,b) = 1/3: below 0.5 all survive; the nested box survives "union" but not "min".
+        assertArrayEquals(new int[] {0, 1, 2, 3}, NonMaxSuppression.select(boxes, scores, 0.5, Overlap.UNION));
+        assertArrayEquals(new int[] {0, 1, 3}, NonMaxSuppression.select(boxes, scores, 0.7, Overlap.MIN));
+        assertArrayEquals(new int[] {1, 2, 3}, NonMaxSuppression.select(boxes, scores, 0.3, Overlap.UNION));
+    }
+
+    @Test
+    void aDroppedBoxStillSuppressesLaterOnes() {
+        // x overlaps y and z (IoU 1/3 each), y and z are disjoint. x loses to y, then still beats z.
+        BoundingBox x = new BoundingBox(0, 0, 9, 9);
+        BoundingBox y = new BoundingBox(5, 0, 14, 9);
+        BoundingBox z = new BoundingBox(-5, 0, 4, 9);
+        assertArrayEquals(new int[] {1},
+                NonMaxSuppression.select(List.of(x, y, z), new double[] {0.7, 0.9, 0.6}, 0.3, Overlap.UNION));
     }
 }
