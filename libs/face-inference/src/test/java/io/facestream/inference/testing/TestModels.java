@@ -7,7 +7,7 @@ import org.opentest4j.AssertionFailedError;
 /**
  * Locates the pre-trained {@code .tflite} files for tests: system property {@value #PROPERTY} (surefire sets
  * it), falling back to {@code <repo root>/models}. The Maven build fetches and verifies them before compiling
- * ({@code scripts/fetch-models.sh}), so a missing file is an error, not a skip.
+ * ({@code scripts/fetch-assets.sh models}), so a missing file is an error, not a skip.
  */
 public final class TestModels {
 
@@ -31,7 +31,7 @@ public final class TestModels {
     public static Path require(String fileName) {
         Path p = dir().resolve(fileName);
         if (!Files.isRegularFile(p)) {
-            throw new AssertionFailedError("Model file missing: " + p + ". Run scripts/fetch-models.sh or pass -D"
+            throw new AssertionFailedError("Model file missing: " + p + ". Run scripts/fetch-assets.sh models or pass -D"
                     + PROPERTY + "=/path/to/models");
         }
         return p;
