@@ -1,0 +1,29 @@
+package io.facestream.cli;
+
+import io.facestream.cli.command.BenchCommand;
+import io.facestream.cli.command.DetectCommand;
+import io.facestream.cli.command.EvalCommand;
+import io.facestream.cli.command.VerifyCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./facestream}. */
+@Command(name = "facestream", mixinStandardHelpOptions = true, version = "FaceStream 0.1.0",
+        description = "Face detection, alignment and recognition on the JVM (MTCNN + MobileFaceNet).",
+        subcommands = {DetectCommand.class, VerifyCommand.class, EvalCommand.class, BenchCommand.class})
+public final class FaceStreamCli implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        return new CommandLine(new FaceStreamCli()).execute(args);
+    }
+}

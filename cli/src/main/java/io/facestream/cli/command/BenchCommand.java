@@ -1,0 +1,121 @@
+package io.facestream.cli.command;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.facestream.cli.ModelOptions;
+import io.facestream.core.geometry.DetectedFace;
+import io.facestream.inference.analysis.AlignedFace;
+import io.facestream.inference.analysis.FaceAnalyzer;
+import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.vision.decode.DecodedImage;
+import io.facestream.vision.decode.ImageDecodeException;
+import io.facestream.vision.tensor.ImageTensors;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: throughput of detection and embedding on this machine, and the engine's own matrix
+ * multiply rate as the yardstick. Every figure is the median of {@code --runs} timed runs after
+ * {@code --warmup} untimed ones.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Detection frames/s (640x480, min face 40), embedding faces/s (batch 1 and 32), GEMM GFLOP/s.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Multiply-adds of one MobileFaceNet forward (234.1 M MAC, MODELS.md) as floating-point operations. */
+    static final double MOBILEFACENET_FLOP = 468e6;
+    private static final int GEMM_SIZE = 1024;
+    /** The benchmark frame's detector setting, fixed so figures compare across runs (--min-face is ignored). */
+    private static final int BENCH_MIN_FACE = 40;
+
+    @Mixin
+    ModelOptions options;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            defaultValue = "${env:FACESTREAM_DEMO_DIR:-.cache/demo-photos}/sample1.jpg",
+            description = "Photo with faces, resized to the benchmark frame (default: face-api demo sample1.jpg).")
+    Path image;
+
+    @Option(names = "--runs", defaultValue = "15", description = "Timed runs per figure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Mat frame;
+        try (DecodedImage decoded = options.decoder().read(image)) {
+            frame = ImageTensors.resize(decoded.rgb(), 640, 480);
+        } catch (ImageDecodeException e) {
+            spec.commandLine().getErr().println("ERROR " + image + ": " + e.getMessage());
+            return 1;
+        }
+        MtcnnDetector detector = options.detector(BENCH_MIN_FACE);
+        List<DetectedFace> faces = detector.detect(frame);
+        if (faces.isEmpty()) {
+            spec.commandLine().getErr().println("ERROR " + image + ": no face in the benchmark frame");
+            return 1;
+        }
+        double detectMs = medianMillis(() -> detector.detect(frame));
+        List<Mat> crops = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            AlignedFace a = FaceAnalyzer.align(frame, faces.get(i % faces.size()));
+            crops.add(a.crop());
+        }
+        FaceEmbedder embedder = new FaceEmbedder(options.models().mobileFaceNet(), 32);
+        double b1Ms = medianMillis(() -> embedder.embed(crops.subList(0, 1)));
+        double b32Ms = medianMillis(() -> embedder.embed(crops));
+        double gflops = gemmGflops();
+        double b32 = 32_000 / b32Ms;
+        out.printf(Locale.ROOT, "frame=640x480 faces_in_frame=%d threads=%s%n", faces.size(),
+                System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+        out.printf(Locale.ROOT, "detect_ms=%.1f%ndetect_fps=%.1f%n", detectMs, 1000 / detectMs);
+        out.printf(Locale.ROOT, "embed_faces_per_s_b1=%.1f%nembed_faces_per_s_b32=%.1f%n", 1000 / b1Ms, b32);
+        out.printf(Locale.ROOT, "gemm_gflops=%.1f%n", gflops);
+        out.printf(Locale.ROOT, "embed_b32_share_of_gemm_peak=%.2f%n", b32 * MOBILEFACENET_FLOP / (gflops * 1e9));
+        crops.forEach(Mat::release);
+        frame.release();
+        return 0;
+    }
+
+    private double gemmGflops() {
+        try (NDManager m = options.models().mobileFaceNet().newCallManager()) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(GEMM_SIZE, GEMM_SIZE));
+            NDArray b = m.randomUniform(-1, 1, new Shape(GEMM_SIZE, GEMM_SIZE));
+            double ms = medianMillis(() -> a.matMul(b).close());
+            return 2.0 * GEMM_SIZE * GEMM_SIZE * GEMM_SIZE / (ms * 1e6);
+        }
+    }
+
+    private double medianMillis(Runnable work) {
+        for (int i = 0; i < warmup; i++) {
+            work.run();
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[runs / 2];
+    }
+}
