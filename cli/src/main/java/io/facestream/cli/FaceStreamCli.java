@@ -22,8 +22,13 @@ public final class FaceStreamCli implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    /** Runs a command line and returns its exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new FaceStreamCli()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line; tests redirect its output with {@code setOut}/{@code setErr}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FaceStreamCli());
     }
 }

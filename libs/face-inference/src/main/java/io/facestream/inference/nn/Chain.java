@@ -10,7 +10,8 @@ import ai.djl.util.PairList;
 
 /**
  * Named blocks applied one after the other. Unlike DJL's {@code SequentialBlock} it frees each
- * intermediate activation as soon as the next one exists when not training: native tensors otherwise live
+ * intermediate activation as soon as the next one exists when not training (children may update their
+ * input in place then, since only the chain still holds it): native tensors otherwise live
  * until the caller's manager closes, which at batch 32 costs gigabytes and a third of the throughput.
  * Parameter names are {@code <child>_<parameter>}, e.g. {@code conv1_weight}. A residual chain adds its
  * input to its output (the shapes must agree).
@@ -37,7 +38,7 @@ public final class Chain extends AbstractBlock {
         for (Block child : children.values()) {
             NDList next = child.forward(store, current, training, params);
             if (!training && current != inputs) {
-                current.close();
+                closeUnlessReturned(current, next);
             }
             current = next;
         }
@@ -47,6 +48,15 @@ public final class Chain extends AbstractBlock {
             return new NDList(training ? y.add(x) : y.addi(x));
         }
         return current;
+    }
+
+    /** Frees a consumed activation, except arrays a child updated in place and returned. */
+    private static void closeUnlessReturned(NDList consumed, NDList produced) {
+        for (NDArray a : consumed) {
+            if (produced.stream().noneMatch(p -> p == a)) {
+                a.close();
+            }
+        }
     }
 
     @Override

@@ -45,13 +45,14 @@ public final class ChannelPrelu extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = store.getValue(alpha, x.getDevice(), training);
         Shape broadcast = x.getShape().dimension() == 4 ? new Shape(1, channels, 1, 1) : new Shape(1, channels);
-        NDArray positive = Activation.relu(x);
-        NDArray negative = x.minimum(0f);
-        NDArray scaled = training ? negative.mul(a.reshape(broadcast)) : negative.muli(a.reshape(broadcast));
-        NDArray y = training ? positive.add(scaled) : positive.addi(scaled);
-        if (!training) {
-            scaled.close();
+        if (training) {
+            return new NDList(Activation.relu(x).add(x.minimum(0f).mul(a.reshape(broadcast))));
         }
+        // Inference: x − (1 − alpha)·min(x, 0), one temporary and in place on x, which the caller hands
+        // over (three passes over memory instead of four, one allocation instead of two).
+        NDArray negative = x.minimum(0f);
+        NDArray y = x.subi(negative.muli(a.reshape(broadcast).neg().addi(1f)));
+        negative.close();
         return new NDList(y);
     }
 

@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import io.facestream.inference.tflite.TfliteLayouts;
 import io.facestream.inference.tflite.TfliteOperator;
 import io.facestream.inference.tflite.WeightSequence;
+import java.util.Optional;
 
 /**
  * A square-kernel 2-D convolution with TensorFlow padding semantics, dense or depthwise
@@ -72,12 +73,17 @@ public final class TfConv2d extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray padded = padding.apply(x, kernel, stride, 0);
+        // Symmetric padding goes through the convolution itself: a padded copy of a large activation costs
+        // as much as the convolution. TF's asymmetric stride-2 padding still needs the copy.
+        Optional<long[]> symmetric = padding.symmetricPads(x.getShape().get(2), x.getShape().get(3), kernel, stride);
+        NDArray input = symmetric.isPresent() ? x : padding.apply(x, kernel, stride, 0);
+        long[] pad = symmetric.orElse(new long[] {0, 0});
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);
-        NDList y = Conv2d.conv2d(padded, w, b, new Shape(stride, stride), new Shape(0, 0), new Shape(1, 1), groups);
-        if (padded != x && !training) {
-            padded.close();
+        NDList y = Conv2d.conv2d(input, w, b, new Shape(stride, stride), new Shape(pad[0], pad[1]), new Shape(1, 1),
+                groups);
+        if (input != x && !training) {
+            input.close();
         }
         return y;
     }

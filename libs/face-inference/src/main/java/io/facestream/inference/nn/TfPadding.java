@@ -2,6 +2,7 @@ package io.facestream.inference.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
 
 /**
  * TensorFlow's padding modes. SAME pads {@code total = max((ceil(n/s) − 1)·s + k − n, 0)} with the odd
@@ -25,6 +26,17 @@ public enum TfPadding {
     /** Output length along one axis. */
     public long outputSize(long n, int kernel, int stride) {
         return this == SAME ? (n + stride - 1) / stride : (n - kernel) / stride + 1;
+    }
+
+    /**
+     * The {pH, pW} padding a convolution can apply itself, when TF's padding is the same on both sides of
+     * each axis (always for stride 1 and odd kernels); empty when it is asymmetric.
+     */
+    public Optional<long[]> symmetricPads(long height, long width, int kernel, int stride) {
+        int[] h = pads(height, kernel, stride);
+        int[] w = pads(width, kernel, stride);
+        return h[0] == h[1] && w[0] == w[1] ? Optional.of(new long[] {h[0], w[0]})
+                : Optional.empty();
     }
 
     /** Pads an NCHW tensor for this mode; returns the input itself when no padding is needed. */

@@ -64,15 +64,15 @@ class FacesDevVerificationTest {
     }
 
     /**
-     * KNOWN GAP, not yet accepted: the reference reports 96.7 %, this port measures 94.0 %. All 19 faces are
-     * found without padding and align correctly; the set has only 118 pairs of two look-alike actresses with
-     * strong expressions, so one pair is 0.85 points and the ten-fold split alone moves the figure between
-     * 94.1 % and 96.7 % for these same scores (3 pairs wrong at the best single threshold). The bar below is
-     * the measured figure minus the usual tolerance, to catch regressions until the gap is explained.
+     * human_samples has 118 pairs, so one pair moves the accuracy by 0.85 points, more than the 0.5-point
+     * tolerance, and the ten-fold split alone moves the figure between 94.1 % and 96.7 % for the same scores.
+     * This port measures 95.7 % (3 pairs wrong at the best single threshold, AUC 0.997) against the
+     * reference's 96.7 %: the bar is the reference less two pairs' worth, and the AUC is held separately.
      */
     @Test
-    void humanSamplesStaysWithinItsKnownGapToTheReference() {
-        assertAccuracyAtLeast("human_samples", 94.0 - TOLERANCE_POINTS, 96.7);
+    void humanSamplesIsWithinTwoPairsOfTheReference() {
+        assertAccuracyAtLeast("human_samples", 96.7 - 2 * 100.0 / 118, 96.7);
+        assertTrue(REPORTS.get("human_samples").metrics().auc() >= 0.995, "human_samples AUC");
     }
 
     private static void assertAccuracyAtLeast(String set, double minPercent, double referencePercent) {
