@@ -29,7 +29,7 @@ public final class VerifyCommand implements Callable<Integer> {
      * Cosine above which two faces are taken as the same person: the best threshold of the 10-fold
      * verification protocol over all pairs of shared/faces-dev (see README, "Accuracy").
      */
-    public static final String DEFAULT_THRESHOLD = "0.40";
+    public static final String DEFAULT_THRESHOLD = "0.43";
 
     @Mixin
     ModelOptions options;
