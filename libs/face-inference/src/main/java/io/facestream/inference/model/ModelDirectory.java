@@ -23,9 +23,11 @@ public final class ModelDirectory {
     private static final String CHECKSUMS = "models.sha256";
 
     private final Path dir;
+    private final Map<ModelFile, String> checksums;
 
-    private ModelDirectory(Path dir) {
+    private ModelDirectory(Path dir, Map<ModelFile, String> checksums) {
         this.dir = dir;
+        this.checksums = checksums;
     }
 
     /**
@@ -46,7 +48,20 @@ public final class ModelDirectory {
                         + expected.get(f) + ". Delete it and run scripts/fetch-assets.sh models " + dir);
             }
         }
-        return new ModelDirectory(dir);
+        return new ModelDirectory(dir, expected);
+    }
+
+    /** The verified SHA-256 of a model file (hex). */
+    public String sha256(ModelFile f) {
+        return checksums.get(f);
+    }
+
+    /**
+     * The version tag of the embedding model, carried by every embedding: embeddings of different versions
+     * are never compared. Derived from the weights' checksum, so the same weights always get the same tag.
+     */
+    public String embeddingModelVersion() {
+        return "mobilefacenet-" + checksums.get(ModelFile.MOBILEFACENET).substring(0, 12);
     }
 
     public Path path() {

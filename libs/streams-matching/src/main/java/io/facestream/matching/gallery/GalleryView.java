@@ -1,0 +1,83 @@
+package io.facestream.matching.gallery;
+
+import io.facestream.core.gallery.ExactGalleryIndex;
+import io.facestream.core.gallery.GalleryIndex;
+import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
+import io.facestream.schema.GallerySample;
+import io.facestream.schema.Identity;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The enrolled gallery as the matcher sees it: one index per embedding model version (embeddings of
+ * different versions are never compared) and the identities' display names. Updated by
+ * {@link GalleryReplica} from the compacted topics, read by the matching processor; thread-safe.
+ */
+public final class GalleryView {
+
+    private final int dimension;
+    private final Map<String, GalleryIndex> byModel = new ConcurrentHashMap<>();
+    private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
+
+    public GalleryView(int dimension) {
+        this.dimension = dimension;
+    }
+
+    /** Applies one gallery record; {@code sample == null} is a tombstone for {@code key} ("identity/sample"). */
+    public void applySample(String key, GallerySample sample) {
+        if (sample == null) {
+            int slash = key.indexOf('/');
+            if (slash > 0) {
+                byModel.values().forEach(i -> i.removeSample(key.substring(0, slash), key.substring(slash + 1)));
+            }
+        } else {
+            float[] v = new float[sample.getVector().size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = sample.getVector().get(i);
+            }
+            byModel.computeIfAbsent(sample.getModelVersion(), m -> new ExactGalleryIndex(dimension))
+                    .put(sample.getIdentityId(), sample.getSampleId(), v);
+        }
+        version.incrementAndGet();
+    }
+
+    /** Applies one identities record; a tombstone erases the person from every index. */
+    public void applyIdentity(String identityId, Identity identity) {
+        if (identity == null) {
+            identities.remove(identityId);
+            byModel.values().forEach(i -> i.removeIdentity(identityId));
+        } else {
+            identities.put(identityId, identity);
+        }
+        version.incrementAndGet();
+    }
+
+    /** Best identities for a query of the given model version; empty when nobody is enrolled under it. */
+    public List<ScoredIdentity> search(String modelVersion, float[] unitQuery, int k) {
+        GalleryIndex index = byModel.get(modelVersion);
+        return index == null ? List.of() : index.search(unitQuery, k);
+    }
+
+    public Optional<Identity> identity(String identityId) {
+        return Optional.ofNullable(identities.get(identityId));
+    }
+
+    public List<Identity> identities() {
+        return List.copyOf(identities.values());
+    }
+
+    /** Samples enrolled under a model version. */
+    public int size(String modelVersion) {
+        GalleryIndex index = byModel.get(modelVersion);
+        return index == null ? 0 : index.size();
+    }
+
+    /** Increases with every applied update: which gallery a match was computed against. */
+    public long version() {
+        return version.get();
+    }
+}

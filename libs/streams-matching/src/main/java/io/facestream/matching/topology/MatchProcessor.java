@@ -1,0 +1,115 @@
+package io.facestream.matching.topology;
+
+import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
+import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.deadletter.DeadLetter;
+import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.Candidate;
+import io.facestream.schema.Decision;
+import io.facestream.schema.FaceEmbedding;
+import io.facestream.schema.Identity;
+import io.facestream.schema.Match;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/** Matches one embedding against the gallery, or routes it to the dead-letter sink with the reason. */
+final class MatchProcessor implements Processor<String, byte[], String, byte[]> {
+
+    /** Tolerance on the norm of an embedding that claims to be L2-normalised. */
+    private static final double NORM_TOLERANCE = 1e-3;
+
+    private final Topics topics;
+    private final MatchConfig config;
+    private final GalleryView gallery;
+    private final Clock clock;
+    private ProcessorContext<String, byte[]> context;
+
+    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock) {
+        this.topics = topics;
+        this.config = config;
+        this.gallery = gallery;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        try {
+            FaceEmbedding e = decode(record.value());
+            Match m = match(e, validVector(e));
+            byte[] bytes = topics.matches().valueSerde().serializer().serialize(topics.matches().name(), m);
+            context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
+        } catch (RejectedRecordException e) {
+            RecordMetadata meta = context.recordMetadata().orElseThrow();
+            DeadLetter letter = new DeadLetter("matcher", e.kind(), e.getMessage(), meta.topic(), meta.partition(),
+                    meta.offset());
+            RecordHeaders headers = new RecordHeaders();
+            letter.headers().forEach(headers::add);
+            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+                    MatchingTopology.DEAD_LETTER_SINK);
+        }
+    }
+
+    private FaceEmbedding decode(byte[] value) throws RejectedRecordException {
+        if (value == null) {
+            throw new RejectedRecordException("empty-record", "embedding record has no value");
+        }
+        try {
+            return topics.embeddings().valueSerde().deserializer().deserialize(topics.embeddings().name(), value);
+        } catch (SerializationException | ClassCastException e) {
+            throw new RejectedRecordException("not-avro", "not a FaceEmbedding record: " + e.getMessage(), e);
+        }
+    }
+
+    private float[] validVector(FaceEmbedding e) throws RejectedRecordException {
+        List<Float> v = e.getVector();
+        if (v.size() != config.dimension()) {
+            throw new RejectedRecordException("wrong-dimension", "embedding has " + v.size() + " values, expected "
+                    + config.dimension());
+        }
+        float[] out = new float[v.size()];
+        double norm = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i);
+            if (!Float.isFinite(out[i])) {
+                throw new RejectedRecordException("non-finite", "embedding value " + i + " is " + out[i]);
+            }
+            norm += out[i] * out[i];
+        }
+        if (Math.abs(Math.sqrt(norm) - 1) > NORM_TOLERANCE) {
+            throw new RejectedRecordException("not-normalised", "embedding norm is " + Math.sqrt(norm) + ", expected 1");
+        }
+        if (e.getCameraId() == null || e.getCameraId().isBlank() || e.getFaceId() == null || e.getFaceId().isBlank()) {
+            throw new RejectedRecordException("missing-field", "embedding lacks faceId or cameraId");
+        }
+        return out;
+    }
+
+    private Match match(FaceEmbedding e, float[] query) {
+        long galleryVersion = gallery.version();
+        List<ScoredIdentity> top = gallery.search(e.getModelVersion(), query, config.topK());
+        List<Candidate> candidates = new ArrayList<>(top.size());
+        for (ScoredIdentity s : top) {
+            String name = gallery.identity(s.identityId()).map(Identity::getDisplayName).orElse(null);
+            candidates.add(Candidate.newBuilder().setIdentityId(s.identityId()).setName(name).setScore(s.score()).build());
+        }
+        double threshold = config.thresholdFor(e.getCameraId());
+        Decision decision = !top.isEmpty() && top.get(0).score() >= threshold ? Decision.KNOWN : Decision.UNKNOWN;
+        return Match.newBuilder().setFaceId(e.getFaceId()).setFrameId(e.getFrameId()).setCameraId(e.getCameraId())
+                .setCapturedAt(e.getCapturedAt()).setCandidates(candidates).setDecision(decision)
+                .setThreshold(threshold).setModelVersion(e.getModelVersion()).setGalleryVersion(galleryVersion)
+                .setMatchedAt(clock.instant()).build();
+    }
+}

@@ -1,0 +1,38 @@
+package io.facestream.matching.topology;
+
+import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.topics.Topics;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The matcher as a Kafka Streams topology: {@code embeddings} → nearest identities in the gallery of the same
+ * model version → {@code matches}; records that cannot be matched go to {@code embeddings.dlq} with the
+ * reason in headers. A pure function of its arguments: no I/O until Kafka Streams runs it.
+ */
+public final class MatchingTopology {
+
+    static final String SOURCE = "embeddings-source";
+    static final String MATCHER = "matcher";
+    static final String MATCHES_SINK = "matches-sink";
+    static final String DEAD_LETTER_SINK = "embeddings-dlq-sink";
+
+    private MatchingTopology() {
+    }
+
+    public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock) {
+        Topology t = new Topology();
+        // Values arrive as bytes so a record that is not Avro reaches the processor and its dead-letter
+        // branch, instead of failing the whole task in the deserializer.
+        t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings().name());
+        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, gallery, clock), SOURCE);
+        t.addSink(MATCHES_SINK, topics.matches().name(), new StringSerializer(), new ByteArraySerializer(), MATCHER);
+        t.addSink(DEAD_LETTER_SINK, topics.embeddings().deadLetterTopic(), new StringSerializer(),
+                new ByteArraySerializer(), MATCHER);
+        return t;
+    }
+}
