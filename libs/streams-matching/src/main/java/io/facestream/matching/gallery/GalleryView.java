@@ -8,6 +8,7 @@ import io.facestream.schema.Identity;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,6 +22,7 @@ public final class GalleryView {
     private final int dimension;
     private final Map<String, GalleryIndex> byModel = new ConcurrentHashMap<>();
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> sampleKeys = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
 
     public GalleryView(int dimension) {
@@ -32,7 +34,12 @@ public final class GalleryView {
         if (sample == null) {
             int slash = key.indexOf('/');
             if (slash > 0) {
-                byModel.values().forEach(i -> i.removeSample(key.substring(0, slash), key.substring(slash + 1)));
+                String identityId = key.substring(0, slash);
+                byModel.values().forEach(i -> i.removeSample(identityId, key.substring(slash + 1)));
+                sampleKeys.computeIfPresent(identityId, (id, keys) -> {
+                    keys.remove(key);
+                    return keys.isEmpty() ? null : keys;
+                });
             }
         } else {
             float[] v = new float[sample.getVector().size()];
@@ -41,6 +48,7 @@ public final class GalleryView {
             }
             byModel.computeIfAbsent(sample.getModelVersion(), m -> new ExactGalleryIndex(dimension))
                     .put(sample.getIdentityId(), sample.getSampleId(), v);
+            sampleKeys.computeIfAbsent(sample.getIdentityId(), id -> ConcurrentHashMap.newKeySet()).add(key);
         }
         version.incrementAndGet();
     }
@@ -60,6 +68,16 @@ public final class GalleryView {
     public List<ScoredIdentity> search(String modelVersion, float[] unitQuery, int k) {
         GalleryIndex index = byModel.get(modelVersion);
         return index == null ? List.of() : index.search(unitQuery, k);
+    }
+
+    /** Gallery keys ("identity/sample") of an identity's samples, for erasure. */
+    public Set<String> sampleKeys(String identityId) {
+        return Set.copyOf(sampleKeys.getOrDefault(identityId, Set.of()));
+    }
+
+    /** The key of a sample on the gallery topic. */
+    public static String key(String identityId, String sampleId) {
+        return identityId + "/" + sampleId;
     }
 
     public Optional<Identity> identity(String identityId) {

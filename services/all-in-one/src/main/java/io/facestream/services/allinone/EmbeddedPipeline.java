@@ -1,0 +1,87 @@
+package io.facestream.services.allinone;
+
+import io.facestream.kafka.embedded.EmbeddedKafka;
+import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
+import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.topics.Topics;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The whole system in one JVM: an in-process KRaft broker, every topic created explicitly, and one Micronaut
+ * context holding every service (ingest, detector, embedder, matcher with enrollment and the matches API).
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+
+    private final EmbeddedKafka broker;
+    private final ApplicationContext context;
+
+    private EmbeddedPipeline(EmbeddedKafka broker, ApplicationContext context) {
+        this.broker = broker;
+        this.context = context;
+    }
+
+    /**
+     * @param dataDir broker logs and stream state live under it (kept across runs)
+     * @param modelDir verified model files
+     * @param port HTTP port (0 = any free port)
+     * @param extra further configuration properties (e.g. thresholds)
+     */
+    public static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, Map<String, Object> extra) {
+        EmbeddedKafka broker = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withLogDir(dataDir.resolve("kafka")))
+                .start();
+        try {
+            Topics topics = new Topics(4);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers()))) {
+                TopicCreator.createAll(admin, topics.specs(), Duration.ofSeconds(30));
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put("facestream.bootstrap-servers", broker.bootstrapServers());
+            props.put("facestream.partitions", topics.partitions());
+            props.put("facestream.model-dir", modelDir.toString());
+            props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
+            props.put("micronaut.server.port", port);
+            props.putAll(extra);
+            ApplicationContext context = ApplicationContext.builder().properties(props).start();
+            context.findBean(EmbeddedServer.class).ifPresent(server -> {
+                if (!server.isRunning()) {
+                    server.start();
+                }
+            });
+            return new EmbeddedPipeline(broker, context);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    /** Base URL of the HTTP API, e.g. {@code http://localhost:8080}. */
+    public String baseUrl() {
+        return context.getBean(EmbeddedServer.class).getURL().toString();
+    }
+
+    /** Stops the services first (their clients commit and leave), then the broker. */
+    @Override
+    public void close() {
+        try {
+            context.close();
+        } finally {
+            broker.close();
+        }
+    }
+}

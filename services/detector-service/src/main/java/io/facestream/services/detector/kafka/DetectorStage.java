@@ -1,0 +1,52 @@
+package io.facestream.services.detector.kafka;
+
+import io.facestream.pipeline.detect.DetectorProcessor;
+import io.facestream.pipeline.detect.FrameDetector;
+import io.facestream.pipeline.stage.StageConfig;
+import io.facestream.pipeline.stage.TransactionalStage;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.detector.config.DetectorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.TimeUnit;
+
+/** Consumes {@code frames} and runs the detector on them, exactly once, from start-up to shut-down. */
+@Context
+public class DetectorStage {
+
+    private final TransactionalStage stage;
+
+    public DetectorStage(PipelineConfig pipeline, DetectorConfig config, Topics topics, FrameDetector detector,
+            MeterRegistry registry) {
+        Timer latency = Timer.builder("facestream.stage.latency").tag("stage", DetectorProcessor.STAGE)
+                .publishPercentileHistogram().register(registry);
+        DetectorProcessor.StageListener metrics = new DetectorProcessor.StageListener() {
+            @Override
+            public void frame(int faces, long latencyMs) {
+                registry.counter("facestream.frames", "stage", DetectorProcessor.STAGE).increment();
+                registry.counter("facestream.faces", "stage", DetectorProcessor.STAGE).increment(faces);
+                latency.record(latencyMs, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void deadLetter(String kind) {
+                registry.counter("facestream.dlq", "stage", DetectorProcessor.STAGE, "kind", kind).increment();
+            }
+        };
+        stage = new TransactionalStage(new StageConfig(DetectorProcessor.STAGE, pipeline.instanceId(),
+                pipeline.bootstrapServers(), topics.frames().name(), config.maxBatch(), config.maxWait()),
+                new DetectorProcessor(topics, detector, metrics)).start();
+    }
+
+    public long processedRecords() {
+        return stage.processedRecords();
+    }
+
+    @PreDestroy
+    void stop() {
+        stage.close();
+    }
+}

@@ -1,0 +1,71 @@
+package io.facestream.services.ingest.http;
+
+import io.facestream.schema.Frame;
+import io.facestream.services.ingest.kafka.FramePublisher;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code POST /api/v1/frames?camera=ID} with a JPEG or PNG body: the frame is published and 202 returns its id.
+ * The body size is limited by {@code micronaut.server.max-request-size} (413 above it); decoding happens in the
+ * detector, whose dead-letter topic receives frames that turn out not to be images.
+ */
+@Controller("/api/v1/frames")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class FramesController {
+
+    private final FramePublisher publisher;
+    private final Clock clock;
+    private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+
+    public FramesController(FramePublisher publisher, Clock clock) {
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    @Serdeable
+    public record Accepted(String frameId) {
+    }
+
+    @Serdeable
+    public record Rejected(String error) {
+    }
+
+    @Post(consumes = {MediaType.IMAGE_JPEG, MediaType.IMAGE_PNG, MediaType.APPLICATION_OCTET_STREAM})
+    public HttpResponse<?> publish(@QueryValue @Nullable String camera, @Body byte[] image,
+            @Header("Content-Type") @Nullable String contentType) {
+        if (camera == null || camera.isBlank()) {
+            return HttpResponse.badRequest(new Rejected("query parameter 'camera' is required"));
+        }
+        if (image == null || image.length == 0) {
+            return HttpResponse.badRequest(new Rejected("the body is empty; send the JPEG or PNG bytes"));
+        }
+        String frameId = UUID.randomUUID().toString();
+        Frame frame = Frame.newBuilder().setFrameId(frameId).setCameraId(camera).setCapturedAt(clock.instant())
+                .setSeq(sequences.computeIfAbsent(camera, c -> new AtomicLong()).incrementAndGet())
+                .setImage(ByteBuffer.wrap(image))
+                .setContentType(contentType == null ? "application/octet-stream" : contentType).build();
+        try {
+            publisher.publish(frame);
+        } catch (FramePublisher.PublishException e) {
+            return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Rejected(e.getMessage()));
+        }
+        return HttpResponse.accepted().body(new Accepted(frameId));
+    }
+}

@@ -1,0 +1,47 @@
+package io.facestream.services.matcher.factory;
+
+import io.facestream.inference.analysis.FaceAnalyzer;
+import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.inference.model.FaceModels;
+import io.facestream.inference.model.ModelDirectory;
+import io.facestream.inference.mtcnn.MtcnnConfig;
+import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.matching.gallery.GalleryReplica;
+import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.vision.decode.ImageDecoder;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+
+@Factory
+public class MatcherFactory {
+
+    @Singleton
+    GalleryView galleryView() {
+        return new GalleryView(MobileFaceNet.EMBEDDING_SIZE);
+    }
+
+    /** Started and caught up before anything matches, so the first matches already see the whole gallery. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    GalleryReplica galleryReplica(PipelineConfig config, Topics topics, GalleryView view) throws InterruptedException {
+        GalleryReplica replica = new GalleryReplica(config.bootstrapServers(), topics, view).start();
+        if (!replica.awaitCaughtUp(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("gallery replica did not catch up within 60 s");
+        }
+        return replica;
+    }
+
+    @Singleton
+    Enroller enroller(FaceModels models, ModelDirectory dir, ImageDecoder decoder, Clock clock) {
+        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
+        return new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(), 8)),
+                dir.embeddingModelVersion(), clock);
+    }
+}

@@ -1,0 +1,119 @@
+package io.facestream.services.matcher.http;
+
+import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.schema.GallerySample;
+import io.facestream.schema.Identity;
+import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Enrollment: who is in the gallery, with which photos; erasure on delete. */
+@Controller("/api/v1/identities")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class IdentitiesController {
+
+    private final GalleryView gallery;
+    private final GalleryWriter writer;
+    private final Enroller enroller;
+    private final Clock clock;
+
+    public IdentitiesController(GalleryView gallery, GalleryWriter writer, Enroller enroller, Clock clock) {
+        this.gallery = gallery;
+        this.writer = writer;
+        this.enroller = enroller;
+        this.clock = clock;
+    }
+
+    @Serdeable
+    public record NewIdentity(@Nullable String name) {
+    }
+
+    @Serdeable
+    public record Created(String id) {
+    }
+
+    @Serdeable
+    public record Enrolled(String identityId, String sampleId, String modelVersion) {
+    }
+
+    @Serdeable
+    public record IdentityView(String id, String name, int samples) {
+    }
+
+    @Serdeable
+    public record Problem(String error) {
+    }
+
+    @Post
+    public HttpResponse<?> create(@Body NewIdentity body) {
+        if (body == null || body.name() == null || body.name().isBlank()) {
+            return HttpResponse.badRequest(new Problem("'name' is required"));
+        }
+        String id = UUID.randomUUID().toString();
+        writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(body.name().strip())
+                .setMetadata(Map.of()).setCreatedAt(clock.instant()).build());
+        return HttpResponse.created(new Created(id));
+    }
+
+    @Post(value = "/{id}/faces", consumes = {MediaType.IMAGE_JPEG, MediaType.IMAGE_PNG,
+        MediaType.APPLICATION_OCTET_STREAM})
+    public HttpResponse<?> enroll(@PathVariable String id, @Body byte[] image) {
+        if (gallery.identity(id).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no identity " + id));
+        }
+        if (image == null || image.length == 0) {
+            return HttpResponse.badRequest(new Problem("the body is empty; send a JPEG or PNG photo"));
+        }
+        try {
+            GallerySample sample = enroller.enroll(id, image);
+            writer.putSample(sample);
+            return HttpResponse.created(new Enrolled(id, sample.getSampleId(), sample.getModelVersion()));
+        } catch (RejectedRecordException e) {
+            HttpStatus status = e.kind().equals("no-face") ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
+            return HttpResponse.status(status).body(new Problem(e.getMessage()));
+        }
+    }
+
+    @Get
+    public List<IdentityView> list() {
+        return gallery.identities().stream()
+                .map(i -> new IdentityView(i.getIdentityId(), i.getDisplayName(),
+                        gallery.sampleKeys(i.getIdentityId()).size()))
+                .sorted(Comparator.comparing(IdentityView::name).thenComparing(IdentityView::id)).toList();
+    }
+
+    @Get("/{id}")
+    public HttpResponse<?> get(@PathVariable String id) {
+        return gallery.identity(id)
+                .<HttpResponse<?>>map(i -> HttpResponse.ok(new IdentityView(id, i.getDisplayName(),
+                        gallery.sampleKeys(id).size())))
+                .orElseGet(() -> HttpResponse.notFound(new Problem("no identity " + id)));
+    }
+
+    @Delete("/{id}")
+    public HttpResponse<?> delete(@PathVariable String id) {
+        if (gallery.identity(id).isEmpty() && gallery.sampleKeys(id).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no identity " + id));
+        }
+        writer.erase(id);
+        return HttpResponse.noContent();
+    }
+}

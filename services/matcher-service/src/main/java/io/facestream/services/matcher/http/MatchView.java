@@ -1,0 +1,24 @@
+package io.facestream.services.matcher.http;
+
+import io.facestream.schema.Match;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/** A match as JSON clients see it. */
+@Serdeable
+public record MatchView(String faceId, String frameId, String cameraId, String capturedAt, String decision,
+        List<CandidateView> candidates, double threshold, String modelVersion, long galleryVersion, String matchedAt) {
+
+    @Serdeable
+    public record CandidateView(String identityId, @Nullable String name, double score) {
+    }
+
+    public static MatchView of(Match m) {
+        return new MatchView(m.getFaceId(), m.getFrameId(), m.getCameraId(), m.getCapturedAt().toString(),
+                m.getDecision().name(),
+                m.getCandidates().stream().map(c -> new CandidateView(c.getIdentityId(), c.getName(), c.getScore()))
+                        .toList(),
+                m.getThreshold(), m.getModelVersion(), m.getGalleryVersion(), m.getMatchedAt().toString());
+    }
+}
