@@ -5,7 +5,7 @@ import io.facestream.schema.Match;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +30,8 @@ import reactor.core.publisher.Sinks;
  * Follows the committed {@code matches} topic: keeps the most recent ones for queries and fans every new one
  * out to live subscribers (server-sent events).
  */
-@Singleton
+// Eager: it must be following the topic before the first request asks for recent matches.
+@Context
 public class RecentMatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecentMatches.class);
