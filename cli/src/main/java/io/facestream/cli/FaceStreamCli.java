@@ -4,13 +4,17 @@ import io.facestream.cli.command.BenchCommand;
 import io.facestream.cli.command.DetectCommand;
 import io.facestream.cli.command.EvalCommand;
 import io.facestream.cli.command.VerifyCommand;
+import io.facestream.cli.pipeline.CameraCommand;
+import io.facestream.cli.pipeline.DemoCommand;
+import io.facestream.cli.pipeline.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code ./facestream}. */
 @Command(name = "facestream", mixinStandardHelpOptions = true, version = "FaceStream 0.1.0",
         description = "Face detection, alignment and recognition on the JVM (MTCNN + MobileFaceNet).",
-        subcommands = {DetectCommand.class, VerifyCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, CameraCommand.class, DetectCommand.class,
+            VerifyCommand.class, EvalCommand.class, BenchCommand.class})
 public final class FaceStreamCli implements Runnable {
 
     @Override

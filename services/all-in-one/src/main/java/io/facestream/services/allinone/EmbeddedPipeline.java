@@ -31,11 +31,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * @param dataDir broker logs and stream state live under it (kept across runs)
      * @param modelDir verified model files
      * @param port HTTP port (0 = any free port)
+     * @param kafkaPort the broker's port (0 = any free port)
      * @param extra further configuration properties (e.g. thresholds)
      */
-    public static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, Map<String, Object> extra) {
-        EmbeddedKafka broker = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withLogDir(dataDir.resolve("kafka")))
-                .start();
+    public static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, int kafkaPort,
+            Map<String, Object> extra) {
+        EmbeddedKafka broker = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withLogDir(dataDir.resolve("kafka"))
+                .withPort(kafkaPort)).start();
         try {
             Topics topics = new Topics(4);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -70,7 +70,7 @@ class PipelineIntegrationTest {
     @BeforeAll
     static void start() {
         SharedData.require("faces-dev");
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, Map.of());
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, Map.of());
         base = pipeline.baseUrl();
     }
 
