@@ -1,8 +1,11 @@
 package io.facestream.services.matcher;
 
 import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
 /** Matching, enrollment and the matches API as one service. */
+@OpenAPIDefinition(info = @Info(title = "FaceStream matcher", version = "0.1", description = "Enrollment and matches out."))
 public final class Application {
 
     private Application() {
