@@ -9,7 +9,7 @@ import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
 import io.facestream.schema.FaceEmbedding;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -36,7 +36,9 @@ public final class EmbedderProcessor implements BatchProcessor {
     public List<StageOutput> process(List<ConsumerRecord<String, byte[]>> batch) {
         List<StageOutput> out = new ArrayList<>();
         List<FaceCrop> crops = new ArrayList<>();
-        Map<FaceCrop, ConsumerRecord<String, byte[]>> sources = new HashMap<>();
+        // By identity: Avro records are equal by value, and two identical records (a re-send upstream) must
+        // each keep their own source offset in their dead letters.
+        Map<FaceCrop, ConsumerRecord<String, byte[]>> sources = new IdentityHashMap<>();
         for (ConsumerRecord<String, byte[]> r : batch) {
             try {
                 FaceCrop crop = decode(r.value());
