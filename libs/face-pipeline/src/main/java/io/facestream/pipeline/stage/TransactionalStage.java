@@ -44,6 +44,7 @@ public final class TransactionalStage implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong processed = new AtomicLong();
+    private volatile double lag;
     private volatile boolean running = true;
 
     public TransactionalStage(StageConfig config, BatchProcessor processor) {
@@ -76,6 +77,24 @@ public final class TransactionalStage implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Records waiting in this instance's partitions after its last poll (the consumer's own
+     * {@code records-lag-max}; 0 before the first poll). Read on the stage thread, so safe to read anywhere.
+     */
+    public double lag() {
+        return lag;
+    }
+
+    private double recordsLag() {
+        for (var e : consumer.metrics().entrySet()) {
+            if (e.getKey().name().equals("records-lag-max") && e.getKey().tags().size() == 1
+                    && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+                return Math.max(0, d);
+            }
+        }
+        return 0;
+    }
+
     /** Input records committed so far by this instance. */
     public long processedRecords() {
         return processed.get();
@@ -85,6 +104,7 @@ public final class TransactionalStage implements AutoCloseable {
         try {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(config.maxWait());
+                lag = recordsLag();
                 if (records.isEmpty()) {
                     continue;
                 }

@@ -39,6 +39,8 @@ public class DetectorStage {
         stage = new TransactionalStage(new StageConfig(DetectorProcessor.STAGE, pipeline.instanceId(),
                 pipeline.bootstrapServers(), topics.frames().name(), config.maxBatch(), config.maxWait()),
                 new DetectorProcessor(topics, detector, metrics)).start();
+        registry.gauge("facestream.consumer.lag", java.util.List.of(io.micrometer.core.instrument.Tag.of("stage",
+                DetectorProcessor.STAGE)), stage, TransactionalStage::lag);
     }
 
     public long processedRecords() {

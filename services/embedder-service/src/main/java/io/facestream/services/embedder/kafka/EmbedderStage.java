@@ -33,6 +33,8 @@ public class EmbedderStage {
                             .counter("facestream.dlq", "stage", EmbedderProcessor.STAGE, "kind", "rejected").increment());
                     return outputs;
                 }).start();
+        registry.gauge("facestream.consumer.lag", java.util.List.of(io.micrometer.core.instrument.Tag.of("stage",
+                EmbedderProcessor.STAGE)), stage, TransactionalStage::lag);
     }
 
     @PreDestroy
