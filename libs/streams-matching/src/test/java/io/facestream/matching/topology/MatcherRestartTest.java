@@ -72,7 +72,10 @@ class MatcherRestartTest {
 
     @BeforeAll
     static void start() {
-        kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start();
+        // A short minimum session: a dead stream thread's member (Streams does not leave the group when a thread
+        // dies) expires in 2 s rather than the broker's default minimum of 6 s.
+        kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withOverride("group.min.session.timeout.ms", "1000"))
+                .start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         TopicCreator.createAll(admin, TOPICS.specs(), TIMEOUT);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -213,8 +216,8 @@ class MatcherRestartTest {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "500");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "2000");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "300");
         KafkaStreams s = new KafkaStreams(MatchingTopology.build(TOPICS, CONFIG, gallery, clock), p);
         // As the matcher service does: a failure outside the topology's dead-letter branch replaces the thread.
         s.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
