@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -134,6 +135,11 @@ public final class TransactionalStage implements AutoCloseable {
         } catch (WakeupException e) {
             abortQuietly();
             throw e;
+        } catch (ProducerFencedException e) {
+            // Another instance took this transactional id: this one is a zombie and must not go on.
+            LOG.error("stage {}: fenced by a newer instance with transactional id {}; stopping", config.stage(),
+                    config.transactionalId());
+            running = false;
         } catch (KafkaException | IllegalStateException e) {
             LOG.warn("stage {}: batch of {} failed, retrying from the last commit: {}", config.stage(), batch.size(),
                     e.toString());

@@ -23,6 +23,8 @@ public final class GalleryView {
     private final Map<String, GalleryIndex> byModel = new ConcurrentHashMap<>();
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> sampleKeys = new ConcurrentHashMap<>();
+    /** Identities whose tombstone was seen: ids are never reused, so their samples stay out on any replay order. */
+    private final Set<String> erased = ConcurrentHashMap.newKeySet();
     private final AtomicLong version = new AtomicLong();
 
     public GalleryView(int dimension) {
@@ -41,7 +43,7 @@ public final class GalleryView {
                     return keys.isEmpty() ? null : keys;
                 });
             }
-        } else {
+        } else if (!erased.contains(sample.getIdentityId())) {
             float[] v = new float[sample.getVector().size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = sample.getVector().get(i);
@@ -56,7 +58,9 @@ public final class GalleryView {
     /** Applies one identities record; a tombstone erases the person from every index. */
     public void applyIdentity(String identityId, Identity identity) {
         if (identity == null) {
+            erased.add(identityId);
             identities.remove(identityId);
+            sampleKeys.remove(identityId);
             byModel.values().forEach(i -> i.removeIdentity(identityId));
         } else {
             identities.put(identityId, identity);
