@@ -47,6 +47,56 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    private static final String PARAMETERS_FORMAT = "facestream-parameters-v1";
+
+    /**
+     * Builds a network on {@code device} from parameters written by {@link #saveParameters} (e.g. a fine-tuned
+     * model): same block structure, new values. Every parameter is matched by name, so a file for another
+     * structure is refused instead of loaded out of place.
+     */
+    public static Network fromParameters(String name, Block block, Path parameters, Device device) {
+        Model model = Model.newInstance(name, device, "PyTorch");
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(parameters)))) {
+            if (!PARAMETERS_FORMAT.equals(in.readUTF())) {
+                throw new IOException("not a FaceStream parameter file");
+            }
+            ai.djl.util.PairList<String, ai.djl.nn.Parameter> expected = block.getParameters();
+            int count = in.readInt();
+            if (count != expected.size()) {
+                throw new IOException(count + " parameters in the file, the network has " + expected.size());
+            }
+            for (int i = 0; i < count; i++) {
+                String key = in.readUTF();
+                ai.djl.nn.Parameter p = expected.get(key);
+                if (p == null) {
+                    throw new IOException("the network has no parameter " + key);
+                }
+                p.load(model.getNDManager(), in);
+            }
+            model.setBlock(block);
+            return new Network(model, block);
+        } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new UncheckedIOException(new IOException("cannot load parameters " + parameters + ": "
+                    + e.getMessage(), e));
+        }
+    }
+
+    /** Writes every parameter, by name, in the format {@link #fromParameters} reads. */
+    public void saveParameters(Path file) throws IOException {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(file)))) {
+            out.writeUTF(PARAMETERS_FORMAT);
+            ai.djl.util.PairList<String, ai.djl.nn.Parameter> params = block.getParameters();
+            out.writeInt(params.size());
+            for (var entry : params) {
+                out.writeUTF(entry.getKey());
+                entry.getValue().save(out);
+            }
+        }
+    }
+
     /** Loads weights into a freshly built block. */
     @FunctionalInterface
     public interface LayerLoader<B extends Block> {

@@ -163,8 +163,10 @@ class MatcherRestartTest {
         assertExactlyOneMatchEach("crash-", n);
         long written = read(TOPICS.matches().name(), "read_uncommitted").stream()
                 .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("crash-")).count();
-        assertTrue(written > n, "the aborted transaction had written matches (" + written + " in the log for " + n
-                + " faces) that read_committed readers never see");
+        // Whether the aborted transaction had already written any match depends on when the last commit
+        // happened before the crash; what must hold either way is the line above: exactly one visible match.
+        assertTrue(written >= n, written + " matches in the log for " + n + " faces");
+        System.out.printf("crash test: %d matches in the log (aborted ones included) for %d faces%n", written, n);
     }
 
     @Test

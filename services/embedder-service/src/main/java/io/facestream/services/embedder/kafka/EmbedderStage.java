@@ -2,6 +2,7 @@ package io.facestream.services.embedder.kafka;
 
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.embed.EmbedderProcessor;
+import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
 import io.facestream.pipeline.topics.Topics;
@@ -18,11 +19,11 @@ public class EmbedderStage {
 
     private final TransactionalStage stage;
 
-    public EmbedderStage(PipelineConfig pipeline, EmbedderConfig config, Topics topics, CropEmbedder embedder,
+    public EmbedderStage(PipelineConfig pipeline, EmbedderConfig config, Topics topics, ActiveModelFollower<CropEmbedder> embedder,
             MeterRegistry registry) {
         Timer batches = Timer.builder("facestream.stage.latency").tag("stage", EmbedderProcessor.STAGE)
                 .publishPercentileHistogram().register(registry);
-        EmbedderProcessor processor = new EmbedderProcessor(topics, () -> embedder);
+        EmbedderProcessor processor = new EmbedderProcessor(topics, embedder::current);
         stage = new TransactionalStage(new StageConfig(EmbedderProcessor.STAGE, pipeline.instanceId(),
                 pipeline.bootstrapServers(), topics.faces().name(), config.maxBatch(), config.maxWait()),
                 batch -> {
