@@ -12,7 +12,6 @@ import io.facestream.schema.FrameResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
 /** {@code frames} → {@code faces} + {@code frame-results}, or {@code frames.dlq}. */
 public final class DetectorProcessor implements BatchProcessor {
@@ -47,14 +46,14 @@ public final class DetectorProcessor implements BatchProcessor {
         Topic<FrameResult> results = topics.frameResults();
         for (ConsumerRecord<String, byte[]> r : batch) {
             try {
-                FrameDetector.Detection d = detector.detect(decode(r.value()));
+                FrameDetector.Detection d = detector.detect(topics.frames().decode(r.value()));
                 for (FaceCrop f : d.faces()) {
                     out.add(StageOutput.of(faces.name(), f.getCameraId(),
-                            faces.valueSerde().serializer().serialize(faces.name(), f)));
+                            faces.encode(f)));
                 }
                 FrameResult result = d.result();
                 out.add(StageOutput.of(results.name(), result.getCameraId(),
-                        results.valueSerde().serializer().serialize(results.name(), result)));
+                        results.encode(result)));
                 listener.frame(d.faces().size(), result.getLatencyMs());
             } catch (RejectedRecordException e) {
                 out.add(DeadLetters.of(STAGE, r, e));
@@ -64,14 +63,4 @@ public final class DetectorProcessor implements BatchProcessor {
         return out;
     }
 
-    private Frame decode(byte[] value) throws RejectedRecordException {
-        if (value == null || value.length == 0) {
-            throw new RejectedRecordException("empty-record", "frame record has no value");
-        }
-        try {
-            return topics.frames().valueSerde().deserializer().deserialize(topics.frames().name(), value);
-        } catch (SerializationException | ClassCastException e) {
-            throw new RejectedRecordException("not-avro", "not a Frame record: " + e.getMessage(), e);
-        }
-    }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * {@code faces} → {@code embeddings}, or {@code faces.dlq}; the whole polled batch goes through the network at
@@ -41,7 +40,7 @@ public final class EmbedderProcessor implements BatchProcessor {
         Map<FaceCrop, ConsumerRecord<String, byte[]>> sources = new IdentityHashMap<>();
         for (ConsumerRecord<String, byte[]> r : batch) {
             try {
-                FaceCrop crop = decode(r.value());
+                FaceCrop crop = topics.faces().decode(r.value());
                 crops.add(crop);
                 sources.put(crop, r);
             } catch (RejectedRecordException e) {
@@ -54,20 +53,10 @@ public final class EmbedderProcessor implements BatchProcessor {
                 out.add(DeadLetters.of(STAGE, sources.get(o.crop()), o.rejection()));
             } else {
                 out.add(StageOutput.of(embeddings.name(), o.embedding().getCameraId(),
-                        embeddings.valueSerde().serializer().serialize(embeddings.name(), o.embedding())));
+                        embeddings.encode(o.embedding())));
             }
         }
         return out;
     }
 
-    private FaceCrop decode(byte[] value) throws RejectedRecordException {
-        if (value == null || value.length == 0) {
-            throw new RejectedRecordException("empty-record", "face record has no value");
-        }
-        try {
-            return topics.faces().valueSerde().deserializer().deserialize(topics.faces().name(), value);
-        } catch (SerializationException | ClassCastException e) {
-            throw new RejectedRecordException("not-avro", "not a FaceCrop record: " + e.getMessage(), e);
-        }
-    }
 }

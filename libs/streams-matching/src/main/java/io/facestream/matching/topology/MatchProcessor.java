@@ -13,7 +13,6 @@ import io.facestream.schema.Match;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,9 +46,9 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void process(Record<String, byte[]> record) {
         try {
-            FaceEmbedding e = decode(record.value());
+            FaceEmbedding e = topics.embeddings().decode(record.value());
             Match m = match(e, validVector(e));
-            byte[] bytes = topics.matches().valueSerde().serializer().serialize(topics.matches().name(), m);
+            byte[] bytes = topics.matches().encode(m);
             context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
         } catch (RejectedRecordException e) {
             RecordMetadata meta = context.recordMetadata().orElseThrow();
@@ -62,16 +61,6 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
         }
     }
 
-    private FaceEmbedding decode(byte[] value) throws RejectedRecordException {
-        if (value == null) {
-            throw new RejectedRecordException("empty-record", "embedding record has no value");
-        }
-        try {
-            return topics.embeddings().valueSerde().deserializer().deserialize(topics.embeddings().name(), value);
-        } catch (SerializationException | ClassCastException e) {
-            throw new RejectedRecordException("not-avro", "not a FaceEmbedding record: " + e.getMessage(), e);
-        }
-    }
 
     private float[] validVector(FaceEmbedding e) throws RejectedRecordException {
         List<Float> v = e.getVector();

@@ -185,7 +185,7 @@ class MatchingTopologyTest {
                 Arguments.of("not Avro", "hello, matcher".getBytes(StandardCharsets.UTF_8), "not-avro"),
                 Arguments.of("Avro of another record type", TOPICS.frames().valueSerde().serializer()
                         .serialize("frames", frame), "not-avro"),
-                Arguments.of("empty bytes", new byte[0], "not-avro"),
+                Arguments.of("empty bytes", new byte[0], "empty-record"),
                 Arguments.of("null value", null, "empty-record"),
                 Arguments.of("wrong dimension", serialize(embedding("f", "cam-1", "A", v(1, 0, 0))),
                         "wrong-dimension"),

@@ -85,7 +85,7 @@ public final class CameraAgent implements AutoCloseable {
         String frameId = UUID.randomUUID().toString();
         Frame frame = Frame.newBuilder().setFrameId(frameId).setCameraId(cameraId).setCapturedAt(clock.instant())
                 .setSeq(++seq).setImage(ByteBuffer.wrap(f.bytes())).setContentType(f.contentType()).build();
-        byte[] value = topics.frames().valueSerde().serializer().serialize(topics.frames().name(), frame);
+        byte[] value = topics.frames().encode(frame);
         try {
             producer.send(new ProducerRecord<>(topics.frames().name(), cameraId, value)).get(30, TimeUnit.SECONDS);
             return frameId;

@@ -35,8 +35,7 @@ public class FramePublisher {
     }
 
     public void publish(Frame frame) throws PublishException {
-        publishRaw(frame.getCameraId(), topics.frames().valueSerde().serializer().serialize(topics.frames().name(),
-                frame));
+        publishRaw(frame.getCameraId(), topics.frames().encode(frame));
     }
 
     /** Publishes bytes as they are (tests use this to send records that are not frames). */

@@ -44,14 +44,14 @@ public class GalleryWriter {
 
     public void putIdentity(Identity identity) {
         send(topics.identities().name(), identity.getIdentityId(),
-                topics.identities().valueSerde().serializer().serialize(topics.identities().name(), identity));
+                topics.identities().encode(identity));
         await(() -> view.identity(identity.getIdentityId()).isPresent());
     }
 
     public void putSample(GallerySample sample) {
         String key = GalleryView.key(sample.getIdentityId(), sample.getSampleId());
         send(topics.gallery().name(), key,
-                topics.gallery().valueSerde().serializer().serialize(topics.gallery().name(), sample));
+                topics.gallery().encode(sample));
         await(() -> view.sampleKeys(sample.getIdentityId()).contains(key));
     }
 
