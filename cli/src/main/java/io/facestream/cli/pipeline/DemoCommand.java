@@ -74,7 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
     int kafkaPort;
 
     @Option(names = "--data-dir", defaultValue = "${env:FACESTREAM_DATA_DIR:-.cache/demo-run}",
-            description = "Broker logs and state (default: ${DEFAULT-VALUE}; wiped at start).")
+            description = "Broker logs and state (default: ${DEFAULT-VALUE}; its kafka/ and matcher-state/ are"
+                    + " wiped at start).")
     Path dataDir;
 
     @Option(names = "--model-dir", defaultValue = "${env:FACESTREAM_MODEL_DIR:-models}")
@@ -92,7 +93,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
-        deleteRecursively(dataDir); // a demo starts from an empty gallery
+        // A demo starts from an empty gallery; only what the pipeline itself keeps there is removed.
+        deleteRecursively(dataDir.resolve("kafka"));
+        deleteRecursively(dataDir.resolve("matcher-state"));
         try (EmbeddedPipeline pipeline = RunCommand.start(dataDir, modelDir, port, kafkaPort)) {
             Gallery gallery = enroll(pipeline);
             System.err.printf("Enrolled %d people; streaming %d photos from camera 'demo-cam' at %.1f fps ...%n",
