@@ -94,8 +94,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
         // A demo starts from an empty gallery; only what the pipeline itself keeps there is removed.
-        deleteRecursively(dataDir.resolve("kafka"));
-        deleteRecursively(dataDir.resolve("matcher-state"));
+        Directories.deleteRecursively(dataDir.resolve("kafka"));
+        Directories.deleteRecursively(dataDir.resolve("matcher-state"));
         try (EmbeddedPipeline pipeline = RunCommand.start(dataDir, modelDir, port, kafkaPort)) {
             Gallery gallery = enroll(pipeline);
             System.err.printf("Enrolled %d people; streaming %d photos from camera 'demo-cam' at %.1f fps ...%n",
@@ -238,14 +238,4 @@ public final class DemoCommand implements Callable<Integer> {
                 m.getFaceId());
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

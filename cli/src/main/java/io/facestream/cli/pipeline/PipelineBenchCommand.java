@@ -80,21 +80,12 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
                         paced.p99());
                 out.flush();
             } finally {
-                deleteRecursively(dir);
+                Directories.deleteRecursively(dir);
             }
         }
         return 0;
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     private record Result(int frames, double fps, long p50, long p99) {
     }
