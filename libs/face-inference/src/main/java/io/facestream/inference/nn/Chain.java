@@ -26,8 +26,15 @@ public final class Chain extends AbstractBlock {
         return this;
     }
 
+    /**
+     * Appends a named child. Unlike {@code addChildBlock}, the name is kept as given (DJL would prefix an
+     * ordinal, "03block02"), so stages and parameters are addressable by their plain names.
+     */
     public Chain add(String name, Block block) {
-        addChildBlock(name, block);
+        if (children.contains(name)) {
+            throw new IllegalArgumentException("duplicate child name " + name);
+        }
+        children.add(name, block);
         return this;
     }
 
