@@ -7,6 +7,8 @@
 #                                              default DIR: $FACESTREAM_MODEL_DIR or ./models
 #   scripts/fetch-assets.sh demo-photos [DIR]  demo photos, npm @vladmandic/face-api@1.7.15 (MIT)
 #                                              default DIR: ./.cache/demo-photos
+#   scripts/fetch-assets.sh chartjs [DIR]      the dashboard's charting library, npm chart.js@4.5.0 (MIT)
+#                                              default DIR: services/dashboard-service/target/classes/public/vendor
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,8 +31,16 @@ case "${1:-}" in
     manual="copy sample1.jpg … sample6.jpg"
     override="or pass your own photos to the commands that use them."
     ;;
+  chartjs)
+    package="chart.js@4.5.0"
+    assets="package/dist"
+    sums="$here/chartjs.sha256"
+    dir="${2:-$root/services/dashboard-service/target/classes/public/vendor}"
+    manual="copy chart.umd.js"
+    override="the dashboard's Stats tab needs /vendor/chart.umd.js; the other tabs work without it."
+    ;;
   *)
-    echo "usage: $0 models|demo-photos [DIR]" >&2
+    echo "usage: $0 models|demo-photos|chartjs [DIR]" >&2
     exit 2
     ;;
 esac

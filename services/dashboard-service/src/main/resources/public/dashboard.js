@@ -1,0 +1,708 @@
+/*
+ * FaceStream security dashboard. Plain JavaScript, no build step, no network beyond this origin.
+ * The HTTP contract is services/dashboard-service/API.md. The server enforces roles; hiding operator
+ * controls from viewers here is only for their convenience.
+ */
+'use strict';
+
+const LIVE_LIMIT = 50;     // matches loaded at start (API: /api/v1/matches?limit=N)
+const LIVE_KEEP = 200;     // matches kept on screen
+const REVIEW_LIMIT = 100;
+const RECONNECT_MS = 3000; // after the stream is closed for good (e.g. the service restarted)
+
+const state = {
+  user: null,
+  operator: false,
+  matches: [],             // most recent first
+  matchIds: new Set(),
+  cameras: new Set(),
+  identities: [],
+  stream: null,
+  reconnectTimer: null,
+  charts: {},
+};
+
+// ---------- small helpers ----------
+
+const $ = (id) => document.getElementById(id);
+
+/** Creates an element; attrs go to properties or, for data-/aria- names, attributes. Children: nodes or text. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('data-') || key.startsWith('aria-') || key === 'role' || key === 'for') {
+      node.setAttribute(key, value);
+    } else if (key.startsWith('on')) {
+      node.addEventListener(key.slice(2), value);
+    } else {
+      node[key] = value;
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** fetch() against our API: JSON in and out, the session cookie, and a trip to the login page on 401. */
+async function api(method, path, body, contentType) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    if (contentType) {
+      init.body = body;
+      init.headers['Content-Type'] = contentType;
+    } else {
+      init.body = JSON.stringify(body);
+      init.headers['Content-Type'] = 'application/json';
+    }
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401) {
+    location.href = '/login.html';
+    throw new HttpError(401, 'not signed in');
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (e) { data = null; }
+  }
+  if (!response.ok) {
+    const reason = (data && (data.error || data.message)) || text || response.statusText;
+    throw new HttpError(response.status, `${response.status}: ${reason}`);
+  }
+  return data;
+}
+
+function toDate(value) {
+  if (value === undefined || value === null) return null;
+  const d = new Date(value);
+  return isNaN(d.getTime()) ? null : d;
+}
+
+function formatTime(value) {
+  const d = toDate(value);
+  if (!d) return '—';
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const today = new Date();
+  if (d.toDateString() === today.toDateString()) return time;
+  return `${d.toLocaleDateString()} ${time}`;
+}
+
+function formatScore(score) {
+  return typeof score === 'number' ? score.toFixed(3) : '—';
+}
+
+function bestCandidate(match) {
+  return (match.candidates && match.candidates.length) ? match.candidates[0] : null;
+}
+
+function thumbnail(match, size) {
+  const img = el('img', {
+    className: 'thumb', alt: 'face', width: size, height: size, loading: 'lazy',
+    src: match.thumbnailUrl || `/api/v1/faces/${encodeURIComponent(match.faceId)}/crop.png`,
+    'data-testid': 'thumbnail',
+  });
+  img.addEventListener('error', () => { img.removeAttribute('src'); img.alt = 'no image'; }, { once: true });
+  return img;
+}
+
+function badge(decision) {
+  return el('span', { className: `badge ${decision}`, 'data-testid': 'decision' }, decision);
+}
+
+function setMessage(node, text, ok) {
+  node.textContent = text;
+  node.classList.toggle('ok', ok === true);
+  node.classList.toggle('failed', ok === false);
+}
+
+// ---------- tabs ----------
+
+const TABS = ['live', 'review', 'identities', 'cameras', 'stats'];
+const onShow = {
+  live: () => {},
+  review: () => loadReview(),
+  identities: () => loadIdentities(),
+  cameras: () => loadCameras(),
+  stats: () => loadStats(),
+};
+
+function showTab(name) {
+  if (!TABS.includes(name)) name = 'live';
+  for (const tab of TABS) {
+    $(`panel-${tab}`).hidden = tab !== name;
+    $(`tab-${tab}`).setAttribute('aria-selected', String(tab === name));
+  }
+  document.body.dataset.tab = name;
+  if (location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
+  onShow[name]();
+}
+
+// ---------- header: who is signed in ----------
+
+async function loadMe() {
+  const me = await api('GET', '/api/v1/me');
+  state.user = me;
+  const roles = me.roles || [];
+  state.operator = roles.includes('operator');
+  $('user-name').textContent = me.username;
+  $('user-role').textContent = state.operator ? 'operator' : (roles[0] || 'viewer');
+  document.body.classList.toggle('is-operator', state.operator);
+  if (!state.operator) {
+    // Viewers get no labelling or editing controls at all (not merely hidden ones).
+    document.querySelectorAll('.operator-only').forEach((node) => node.remove());
+  }
+}
+
+// ---------- Live ----------
+
+function matchCard(match, fresh) {
+  const best = bestCandidate(match);
+  const name = match.decision === 'KNOWN' && best ? best.name : (best ? `Unknown (closest: ${best.name})` : 'Unknown');
+  return el('li', {
+    className: `card ${match.decision}${fresh ? ' fresh' : ''}`,
+    'data-testid': 'match', 'data-face-id': match.faceId, 'data-camera': match.cameraId,
+    'data-decision': match.decision,
+  },
+  thumbnail(match, 96),
+  el('div', { className: 'info' },
+    el('span', { className: 'name', 'data-testid': 'match-name', title: name },
+      match.decision === 'KNOWN' && best ? best.name : 'Unknown'),
+    el('span', {}, badge(match.decision), ' ',
+      el('span', { className: 'score', 'data-testid': 'match-score', title: 'cosine of the best candidate' },
+        best ? `cos ${formatScore(best.score)}` : 'no candidate'),
+      best && match.decision !== 'KNOWN'
+        ? el('span', { className: 'muted' }, ` · closest ${best.name}`) : null),
+    el('span', { className: 'meta' },
+      el('span', { 'data-testid': 'match-camera' }, match.cameraId), ' · ',
+      el('time', { 'data-testid': 'match-time', dateTime: toDate(match.capturedAt)?.toISOString() || '' },
+        formatTime(match.capturedAt)))));
+}
+
+function passesFilter(match) {
+  const camera = $('live-camera').value;
+  const decision = $('live-decision').value;
+  return (!camera || match.cameraId === camera) && (!decision || match.decision === decision);
+}
+
+function noteCamera(cameraId) {
+  if (!cameraId || state.cameras.has(cameraId)) return;
+  state.cameras.add(cameraId);
+  const select = $('live-camera');
+  const options = [...state.cameras].sort();
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '' }, 'All cameras'),
+    ...options.map((c) => el('option', { value: c }, c)));
+  select.value = chosen;
+}
+
+function renderLive() {
+  const shown = state.matches.filter(passesFilter);
+  $('live-list').replaceChildren(...shown.map((m) => matchCard(m, false)));
+  $('live-empty').hidden = shown.length > 0;
+  $('live-count').textContent = `${shown.length} of ${state.matches.length} shown`;
+}
+
+/** Adds matches (any order) not seen before; returns how many were new. */
+function addMatches(matches) {
+  let added = 0;
+  for (const match of matches) {
+    if (!match || !match.faceId || state.matchIds.has(match.faceId)) continue;
+    state.matchIds.add(match.faceId);
+    state.matches.push(match);
+    noteCamera(match.cameraId);
+    added++;
+  }
+  if (added) {
+    const time = (m) => toDate(m.matchedAt || m.capturedAt)?.getTime() || 0;
+    state.matches.sort((a, b) => time(b) - time(a));
+    for (const dropped of state.matches.splice(LIVE_KEEP)) state.matchIds.delete(dropped.faceId);
+  }
+  return added;
+}
+
+function onStreamMatch(match) {
+  if (!addMatches([match])) return;
+  if (passesFilter(match)) {
+    const list = $('live-list');
+    list.prepend(matchCard(match, true));
+    while (list.children.length > LIVE_KEEP) list.lastElementChild.remove();
+    $('live-empty').hidden = true;
+  }
+  $('live-count').textContent = `${state.matches.filter(passesFilter).length} of ${state.matches.length} shown`;
+}
+
+function setStreamStatus(status, text) {
+  const node = $('stream-status');
+  node.className = `stream-status ${status}`;
+  node.dataset.status = status;
+  node.textContent = text;
+}
+
+async function loadRecentMatches() {
+  const recent = await api('GET', `/api/v1/matches?limit=${LIVE_LIMIT}`);
+  addMatches(recent || []);
+  renderLive();
+}
+
+function openStream() {
+  clearTimeout(state.reconnectTimer);
+  if (state.stream) state.stream.close();
+  const source = new EventSource('/api/v1/matches/stream');
+  state.stream = source;
+  source.addEventListener('match', (event) => {
+    try {
+      onStreamMatch(JSON.parse(event.data));
+    } catch (e) {
+      console.warn('bad match event', e);
+    }
+  });
+  source.onopen = () => {
+    setStreamStatus('live', 'live');
+    // Catch up on whatever arrived while we were away (duplicates are dropped by face id).
+    loadRecentMatches().catch((e) => console.warn('catch-up failed', e));
+  };
+  source.onerror = () => {
+    setStreamStatus('reconnecting', 'reconnecting…');
+    if (source.readyState === EventSource.CLOSED) {
+      // The browser gave up (e.g. a non-stream answer while the service restarts): try again ourselves,
+      // after checking we are still signed in (api() goes to the login page on 401).
+      state.reconnectTimer = setTimeout(() => {
+        api('GET', '/api/v1/me').then(openStream, () => {
+          state.reconnectTimer = setTimeout(openStream, RECONNECT_MS);
+        });
+      }, RECONNECT_MS);
+    }
+  };
+}
+
+// ---------- Review ----------
+
+async function ensureIdentities() {
+  if (!state.identities.length) state.identities = (await api('GET', '/api/v1/identities')) || [];
+  return state.identities;
+}
+
+async function loadReview() {
+  const [items] = await Promise.all([
+    api('GET', `/api/v1/review?limit=${REVIEW_LIMIT}`),
+    state.operator ? ensureIdentities() : Promise.resolve([]),
+  ]);
+  const list = items || [];
+  $('review-list').replaceChildren(...list.map(reviewItem));
+  $('review-empty').hidden = list.length > 0;
+  $('review-count').textContent = `${list.filter((i) => !i.labelled).length} to review`;
+}
+
+function identityOptions() {
+  return [el('option', { value: '' }, 'Choose identity…'),
+    ...[...state.identities].sort((a, b) => a.name.localeCompare(b.name))
+      .map((i) => el('option', { value: i.id }, i.name))];
+}
+
+function reviewItem(item) {
+  const best = bestCandidate(item);
+  const node = el('li', {
+    className: `review-item${item.labelled ? ' labelled' : ''}`,
+    'data-testid': 'review-item', 'data-face-id': item.faceId, 'data-camera': item.cameraId,
+  });
+  const result = el('span', { className: 'result', 'data-testid': 'review-result' },
+    item.labelled ? 'labelled' : '');
+  const details = el('div', { className: 'details' },
+    el('div', {}, badge(item.decision), ' ',
+      el('span', { className: 'badge reason', 'data-testid': 'review-reason' },
+        item.reason === 'LOW_MARGIN' ? 'LOW MARGIN' : (item.reason || 'UNKNOWN'))),
+    el('div', { 'data-testid': 'review-candidate' },
+      best ? ['Best candidate: ', el('strong', {}, best.name), ' ',
+        el('span', { className: 'score' }, `cos ${formatScore(best.score)}`),
+        item.candidates.length > 1
+          ? el('span', { className: 'muted' }, `  · next ${item.candidates[1].name} ${formatScore(item.candidates[1].score)}`)
+          : null]
+        : 'No candidate'),
+    el('div', { className: 'muted' }, `${item.cameraId} · ${formatTime(item.capturedAt)}`));
+  if (state.operator) details.append(reviewActions(item, best, node, result));
+  details.append(result);
+  node.append(thumbnail(item, 112), details);
+  return node;
+}
+
+function reviewActions(item, best, node, result) {
+  const relabelSelect = el('select', { 'data-testid': 'relabel-select', 'aria-label': 'identity' },
+    identityOptions());
+  const newName = el('input', {
+    type: 'text', placeholder: 'New identity name', maxLength: 200, 'data-testid': 'new-identity-name',
+  });
+  const send = (verdict, extra) => sendFeedback(node, result, { faceId: item.faceId, verdict, ...extra });
+  const actions = el('div', { className: 'actions' },
+    best ? el('button', {
+      type: 'button', className: 'primary', 'data-testid': 'confirm',
+      title: `This is ${best.name}`,
+      onclick: () => send('CONFIRM', { identityId: best.identityId }),
+    }, `Confirm ${best.name}`) : null,
+    best ? el('button', {
+      type: 'button', 'data-testid': 'not-this-person', onclick: () => send('NOT_THIS_PERSON', {}),
+    }, 'Not this person') : null,
+    el('span', { className: 'group' }, relabelSelect, el('button', {
+      type: 'button', 'data-testid': 'relabel',
+      onclick: () => {
+        if (!relabelSelect.value) { setResult(result, 'Choose an identity first', false); return; }
+        send('RELABEL', { identityId: relabelSelect.value });
+      },
+    }, 'Relabel')),
+    el('span', { className: 'group' }, newName, el('button', {
+      type: 'button', 'data-testid': 'new-identity',
+      onclick: () => {
+        const name = newName.value.trim();
+        if (!name) { setResult(result, 'Type a name first', false); return; }
+        send('NEW_IDENTITY', { name });
+      },
+    }, 'New identity')));
+  if (item.labelled) actions.querySelectorAll('button, select, input').forEach((c) => { c.disabled = true; });
+  return actions;
+}
+
+function setResult(node, text, ok) {
+  node.textContent = text;
+  node.classList.toggle('ok', ok === true);
+  node.classList.toggle('failed', ok === false);
+}
+
+async function sendFeedback(node, result, body) {
+  // The first click disables the item's controls synchronously, so a double click sends one request.
+  if (node.dataset.inFlight === 'true' || node.dataset.done === 'true') return;
+  node.dataset.inFlight = 'true';
+  const controls = node.querySelectorAll('.actions button, .actions select, .actions input');
+  controls.forEach((c) => { c.disabled = true; });
+  setResult(result, 'Saving…');
+  const addToGallery = $('review-add-to-gallery');
+  if (body.verdict !== 'NOT_THIS_PERSON') body.addToGallery = addToGallery ? addToGallery.checked : false;
+  try {
+    const answer = await api('POST', '/api/v1/feedback', body);
+    node.dataset.done = 'true';
+    node.classList.add('labelled');
+    const who = body.verdict === 'NEW_IDENTITY' ? body.name
+      : (state.identities.find((i) => i.id === (answer && answer.identityId))?.name || '');
+    setResult(result, `Saved: ${body.verdict.replace(/_/g, ' ').toLowerCase()}${who ? ` → ${who}` : ''}`, true);
+    node.dataset.feedbackId = answer && answer.feedbackId || '';
+    if (body.verdict === 'NEW_IDENTITY') state.identities = []; // reload the list next time
+  } catch (e) {
+    setResult(result, `Failed: ${e.message}`, false);
+    controls.forEach((c) => { c.disabled = false; });
+  } finally {
+    node.dataset.inFlight = 'false';
+  }
+}
+
+// ---------- Identities ----------
+
+async function loadIdentities() {
+  state.identities = (await api('GET', '/api/v1/identities')) || [];
+  renderIdentities();
+}
+
+function renderIdentities() {
+  const query = $('identity-search').value.trim().toLowerCase();
+  const shown = [...state.identities]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .filter((i) => !query || i.name.toLowerCase().includes(query));
+  $('identity-rows').replaceChildren(...shown.map(identityRow));
+  $('identity-empty').hidden = shown.length > 0;
+}
+
+function identityRow(identity) {
+  const row = el('tr', { 'data-testid': 'identity-row', 'data-identity-id': identity.id, 'data-name': identity.name },
+    el('td', { 'data-testid': 'identity-name' }, identity.name),
+    el('td', { className: 'num', 'data-testid': 'identity-samples' }, identity.samples ?? 0),
+    el('td', { className: 'id' }, identity.id));
+  if (state.operator) {
+    const status = el('span', { className: 'message', 'data-testid': 'identity-row-message' });
+    const files = el('input', {
+      type: 'file', accept: 'image/jpeg,image/png', multiple: true, 'data-testid': 'identity-photos',
+      onchange: () => uploadPhotos(identity, files, status),
+    });
+    row.append(el('td', {}, el('div', { className: 'cell-actions' },
+      el('label', { className: 'file-button' }, files, el('span', {}, 'Add photos…')),
+      el('button', {
+        type: 'button', className: 'danger', 'data-testid': 'identity-delete',
+        onclick: () => askToDelete(identity, status),
+      }, 'Delete'),
+      status)));
+  }
+  return row;
+}
+
+async function uploadPhotos(identity, input, status) {
+  const files = [...input.files];
+  if (!files.length) return;
+  input.disabled = true;
+  let ok = 0;
+  const failures = [];
+  for (const file of files) {
+    setMessage(status, `Uploading ${file.name}…`);
+    try {
+      await api('POST', `/api/v1/identities/${encodeURIComponent(identity.id)}/faces`, file,
+        file.type || 'application/octet-stream');
+      ok++;
+    } catch (e) {
+      failures.push(`${file.name}: ${e.status === 422 ? e.message.replace(/^422: /, '') : e.message}`);
+    }
+  }
+  input.value = '';
+  input.disabled = false;
+  await loadIdentities();
+  const row = document.querySelector(`[data-testid=identity-row][data-identity-id="${CSS.escape(identity.id)}"]`);
+  const target = row ? row.querySelector('[data-testid=identity-row-message]') : $('identity-message');
+  setMessage(target, `${ok} of ${files.length} photos added${failures.length ? ` — ${failures.join('; ')}` : ''}`,
+    failures.length === 0);
+}
+
+function askToDelete(identity, status) {
+  confirmDialog(`Delete ${identity.name} and all ${identity.samples ?? 0} samples? Their faces will no longer be recognised.`)
+    .then(async (yes) => {
+      if (!yes) return;
+      try {
+        await api('DELETE', `/api/v1/identities/${encodeURIComponent(identity.id)}`);
+        setMessage($('identity-message'), `Deleted ${identity.name}`, true);
+        await loadIdentities();
+      } catch (e) {
+        setMessage(status, `Delete failed: ${e.message}`, false);
+      }
+    });
+}
+
+/** Our own modal: resolves true on the confirm button, false on cancel, Escape or a click outside. */
+function confirmDialog(text) {
+  const modal = $('confirm-modal');
+  $('confirm-text').textContent = text;
+  modal.hidden = false;
+  $('confirm-cancel').focus();
+  return new Promise((resolve) => {
+    const close = (answer) => {
+      modal.hidden = true;
+      $('confirm-ok').removeEventListener('click', yes);
+      $('confirm-cancel').removeEventListener('click', no);
+      modal.removeEventListener('click', outside);
+      document.removeEventListener('keydown', escape);
+      resolve(answer);
+    };
+    const yes = () => close(true);
+    const no = () => close(false);
+    const outside = (e) => { if (e.target === modal) close(false); };
+    const escape = (e) => { if (e.key === 'Escape') close(false); };
+    $('confirm-ok').addEventListener('click', yes);
+    $('confirm-cancel').addEventListener('click', no);
+    modal.addEventListener('click', outside);
+    document.addEventListener('keydown', escape);
+  });
+}
+
+async function createIdentity(event) {
+  event.preventDefault();
+  const input = $('identity-new-name');
+  const name = input.value.trim();
+  if (!name) return;
+  const button = $('identity-create-submit');
+  button.disabled = true;
+  try {
+    const answer = await api('POST', '/api/v1/identities', { name });
+    input.value = '';
+    setMessage($('identity-message'), `Created ${name} — add photos to enroll them`, true);
+    await loadIdentities();
+    return answer;
+  } catch (e) {
+    setMessage($('identity-message'), `Create failed: ${e.message}`, false);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---------- Cameras ----------
+
+async function loadCameras() {
+  const cameras = (await api('GET', '/api/v1/cameras')) || [];
+  cameras.sort((a, b) => a.cameraId.localeCompare(b.cameraId));
+  $('camera-rows').replaceChildren(...cameras.map(cameraRow));
+  $('camera-empty').hidden = cameras.length > 0;
+}
+
+function cameraRow(camera) {
+  const editable = state.operator;
+  const threshold = el('input', {
+    type: 'number', min: -1, max: 1, step: 0.01, value: camera.threshold, disabled: !editable,
+    'data-testid': 'camera-threshold', 'aria-label': `threshold of ${camera.cameraId}`,
+  });
+  const enabled = el('input', {
+    type: 'checkbox', checked: camera.enabled, disabled: !editable,
+    'data-testid': 'camera-enabled', 'aria-label': `${camera.cameraId} enabled`,
+  });
+  const status = el('span', { className: 'message', 'data-testid': 'camera-message' });
+  const row = el('tr', { 'data-testid': 'camera-row', 'data-camera-id': camera.cameraId },
+    el('td', { 'data-testid': 'camera-id' }, camera.cameraId),
+    el('td', {}, threshold),
+    el('td', {}, enabled),
+    el('td', { className: 'num' }, camera.frames ?? 0),
+    el('td', { className: 'num' }, camera.faces ?? 0),
+    el('td', { className: 'num' }, camera.matches ?? 0));
+  if (editable) {
+    const save = el('button', {
+      type: 'button', className: 'primary', 'data-testid': 'camera-save',
+      onclick: async () => {
+        const value = Number(threshold.value);
+        if (threshold.value === '' || !Number.isFinite(value) || value < -1 || value > 1) {
+          setMessage(status, 'Threshold must be a cosine between -1 and 1', false);
+          return;
+        }
+        save.disabled = true;
+        setMessage(status, 'Saving…');
+        try {
+          const answer = await api('PUT', `/api/v1/cameras/${encodeURIComponent(camera.cameraId)}`,
+            { threshold: value, enabled: enabled.checked });
+          if (answer) {
+            threshold.value = answer.threshold;
+            enabled.checked = answer.enabled;
+          }
+          setMessage(status, 'Saved', true);
+        } catch (e) {
+          setMessage(status, `Save failed: ${e.message}`, false);
+        } finally {
+          save.disabled = false;
+        }
+      },
+    }, 'Save');
+    row.append(el('td', {}, el('div', { className: 'cell-actions' }, save, status)));
+  }
+  return row;
+}
+
+// ---------- Stats (Chart.js, served from /vendor/chart.umd.js) ----------
+
+const PALETTE = ['#4ea1ff', '#2fbf71', '#f0a030', '#c678dd', '#e5484d', '#56c2c6', '#d19a66', '#98c379'];
+
+function chartDefaults() {
+  Chart.defaults.color = '#c9d3e0';
+  Chart.defaults.borderColor = 'rgba(147, 161, 181, 0.2)';
+  Chart.defaults.font.size = 14;
+  Chart.defaults.animation = false;
+  Chart.defaults.maintainAspectRatio = false;
+}
+
+function drawChart(id, config) {
+  if (state.charts[id]) state.charts[id].destroy();
+  state.charts[id] = new Chart($(id), config);
+}
+
+function minuteLabel(minute) {
+  const d = toDate(minute);
+  return d ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : String(minute);
+}
+
+function perCameraChart(id, rows, minutes, field) {
+  const cameras = [...new Set(rows.map((r) => r.cameraId))].sort();
+  const datasets = cameras.map((camera, n) => {
+    const byMinute = new Map(rows.filter((r) => r.cameraId === camera).map((r) => [r.minute, r[field] || 0]));
+    const color = PALETTE[n % PALETTE.length];
+    return {
+      label: camera, data: minutes.map((m) => byMinute.get(m) || 0),
+      borderColor: color, backgroundColor: color, tension: 0.2, pointRadius: 2,
+    };
+  });
+  drawChart(id, {
+    type: 'line',
+    data: { labels: minutes.map(minuteLabel), datasets },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
+  });
+}
+
+function scoreChart(scores) {
+  const edges = scores.edges || [];
+  const labels = edges.slice(0, -1).map((lo, i) => `${lo.toFixed(1)}–${edges[i + 1].toFixed(1)}`);
+  drawChart('chart-scores', {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { label: 'known', data: scores.known || [], backgroundColor: '#2fbf71' },
+        { label: 'unknown', data: scores.unknown || [], backgroundColor: '#f0a030' },
+      ],
+    },
+    options: {
+      scales: { x: { title: { display: true, text: 'cosine of the best candidate' } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'faces' } } },
+      plugins: { legend: { position: 'bottom' } },
+    },
+  });
+}
+
+async function loadStats() {
+  if (typeof Chart === 'undefined') {
+    setMessage($('stats-message'),
+      'The chart library (/vendor/chart.umd.js) is missing: build the service with scripts/fetch-assets.sh chartjs.', false);
+    return;
+  }
+  const stats = await api('GET', '/api/v1/stats');
+  const rows = (stats && stats.minutes) || [];
+  const minutes = [...new Set(rows.map((r) => r.minute))].sort();
+  chartDefaults();
+  perCameraChart('chart-frames', rows, minutes, 'frames');
+  perCameraChart('chart-faces', rows, minutes, 'faces');
+  perCameraChart('chart-matches', rows, minutes, 'matches');
+  scoreChart((stats && stats.scores) || {});
+  setMessage($('stats-message'), `Updated ${formatTime(new Date())}`);
+  document.body.dataset.statsDrawn = 'true';
+}
+
+// ---------- start ----------
+
+function reportFailure(where) {
+  return (e) => {
+    if (e && e.status === 401) return;
+    console.error(where, e);
+    const panel = document.querySelector('.panel:not([hidden]) .toolbar');
+    if (panel) {
+      let node = panel.querySelector('.load-error');
+      if (!node) panel.append(node = el('span', { className: 'message failed load-error', 'data-testid': 'load-error' }));
+      node.textContent = `${where} failed: ${e.message}`;
+    }
+  };
+}
+
+async function start() {
+  for (const tab of TABS) $(`tab-${tab}`).addEventListener('click', () => { location.hash = tab; });
+  window.addEventListener('hashchange', () => {
+    const name = location.hash.slice(1);
+    Promise.resolve().then(() => showTab(name));
+  });
+  $('live-camera').addEventListener('change', renderLive);
+  $('live-decision').addEventListener('change', renderLive);
+  $('identity-search').addEventListener('input', renderIdentities);
+  $('review-refresh').addEventListener('click', () => loadReview().catch(reportFailure('Loading the review queue')));
+  $('cameras-refresh').addEventListener('click', () => loadCameras().catch(reportFailure('Loading cameras')));
+  $('stats-refresh').addEventListener('click', () => loadStats().catch(reportFailure('Loading stats')));
+
+  try {
+    await loadMe();
+  } catch (e) {
+    if (e.status !== 401) reportFailure('Signing in')(e);
+    return;
+  }
+  if ($('identity-create')) $('identity-create').addEventListener('submit', createIdentity);
+  // Wrap tab loaders so failures are shown rather than swallowed.
+  for (const [tab, load] of Object.entries(onShow)) {
+    onShow[tab] = () => Promise.resolve().then(load).catch(reportFailure(`Loading ${tab}`));
+  }
+  showTab(location.hash.slice(1) || 'live');
+  await loadRecentMatches().catch(reportFailure('Loading recent matches'));
+  openStream();
+  document.body.dataset.ready = 'true';
+}
+
+start();
