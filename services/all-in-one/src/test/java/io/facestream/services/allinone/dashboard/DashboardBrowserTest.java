@@ -1,0 +1,400 @@
+package io.facestream.services.allinone.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.inference.testing.SharedData;
+import io.facestream.inference.testing.TestModels;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.Feedback;
+import io.facestream.schema.Verdict;
+import io.facestream.services.allinone.EmbeddedPipeline;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard page in headless Chromium against the whole system in one JVM (in-process broker): sign in
+ * through the form, watch a known face arrive live, relabel an unknown one, delete a person, and check what a
+ * viewer may not do. Screenshots of every tab go to {@code target/screenshots/<tab>.png}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Topics TOPICS = new Topics(4);
+    private static final Duration PIPELINE = Duration.ofSeconds(45); // first frames also warm the models up
+    private static final String OPERATOR = "op";
+    private static final String OPERATOR_PASSWORD = "op-secret-" + UUID.randomUUID();
+    private static final String VIEWER = "guard";
+    private static final String VIEWER_PASSWORD = "guard-secret-" + UUID.randomUUID();
+
+    @TempDir
+    static Path data;
+    @TempDir
+    static Path profiles;
+    static EmbeddedPipeline pipeline;
+    static String base;
+    static Path johns;
+    static WebDriver browser;
+
+    @BeforeAll
+    static void start() {
+        Browser.require();
+        johns = SharedData.require("faces-dev/dlib_johns");
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, Map.of(
+                "facestream.security.users." + OPERATOR + ".password", OPERATOR_PASSWORD,
+                "facestream.security.users." + OPERATOR + ".roles", "operator",
+                "facestream.security.users." + VIEWER + ".password", VIEWER_PASSWORD,
+                "facestream.security.users." + VIEWER + ".roles", "viewer"));
+        base = pipeline.baseUrl().replaceAll("/$", "");
+        browser = Browser.start(profiles.resolve("operator"));
+        logIn(browser, OPERATOR, OPERATOR_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (pipeline != null) {
+                pipeline.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongPasswordIsRefusedAndTheHeaderShowsWhoIsSignedIn() {
+        WebDriver other = Browser.start(profiles.resolve("wrong-password"));
+        try {
+            other.get(base + "/");
+            wait(other, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains("/login.html"));
+            other.findElement(By.id("username")).sendKeys(OPERATOR);
+            other.findElement(By.id("password")).sendKeys("not-the-password");
+            other.findElement(By.id("login-submit")).click();
+            wait(other, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("[data-testid=login-error]")));
+            assertTrue(other.getCurrentUrl().contains("error=1"), other.getCurrentUrl());
+        } finally {
+            other.quit();
+        }
+        assertEquals(OPERATOR, text(browser, "user-name"));
+        assertEquals("operator", text(browser, "user-role"));
+    }
+
+    @Test
+    @Order(2)
+    void aFrameOfAnEnrolledPersonAppearsLiveWithTheRightName() throws Exception {
+        List<Path> photos = photosOf("John_Simm");
+        enroll("John_Simm", photos.subList(0, 2));
+        showTab(browser, "live");
+        WebElement status = browser.findElement(By.cssSelector("[data-testid=stream-status]"));
+        wait(browser, Duration.ofSeconds(15)).until(d -> "live".equals(status.getAttribute("data-status")));
+
+        long sent = System.nanoTime();
+        String frameId = publishFrame("cam-live", photos.get(2));
+        WebElement card = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(
+                matchOf(frameId)));
+        System.out.printf("live: the match appeared %d ms after the frame was posted%n",
+                Duration.ofNanos(System.nanoTime() - sent).toMillis());
+        assertEquals("KNOWN", card.getAttribute("data-decision"));
+        assertEquals("John_Simm", card.findElement(By.cssSelector("[data-testid=match-name]")).getText());
+        assertEquals("cam-live", card.findElement(By.cssSelector("[data-testid=match-camera]")).getText());
+        assertTrue(card.findElement(By.cssSelector("[data-testid=match-score]")).getText().matches("cos 0\\.\\d{3}"));
+
+        // It came over the stream, not a reload, and the filters keep or hide it.
+        Select decision = new Select(browser.findElement(By.id("live-decision")));
+        decision.selectByValue("UNKNOWN");
+        assertTrue(browser.findElements(matchOf(frameId)).isEmpty(), "the UNKNOWN filter hides a KNOWN match");
+        decision.selectByValue("KNOWN");
+        new Select(browser.findElement(By.id("live-camera"))).selectByValue("cam-live");
+        assertEquals(1, browser.findElements(matchOf(frameId)).size());
+        new Select(browser.findElement(By.id("live-camera"))).selectByValue("");
+        decision.selectByValue("");
+        Browser.screenshot(browser, "live");
+    }
+
+    @Test
+    @Order(3)
+    void anUnknownFaceIsQueuedForReviewAndOneRelabelMakesOneFeedbackRecord() throws Exception {
+        String target = enroll("John_Schneider", photosOf("John_Schneider").subList(0, 2));
+        String frameId = publishFrame("cam-review", stranger(0));
+
+        showTab(browser, "review");
+        WebElement item = waitForReviewItem(browser, frameId);
+        String faceId = item.getAttribute("data-face-id");
+        assertEquals("UNKNOWN", item.findElement(By.cssSelector("[data-testid=decision]")).getText());
+        new Select(item.findElement(By.cssSelector("[data-testid=relabel-select]"))).selectByValue(target);
+        WebElement relabel = item.findElement(By.cssSelector("[data-testid=relabel]"));
+        new Actions(browser).doubleClick(relabel).perform(); // the page must send this once
+        assertTrue(!relabel.isEnabled(), "the item's buttons are disabled once a verdict is sent");
+        WebElement result = item.findElement(By.cssSelector("[data-testid=review-result]"));
+        wait(browser, Duration.ofSeconds(15)).until(d -> result.getText().startsWith("Saved"));
+        assertTrue(result.getText().contains("John_Schneider"), result.getText());
+        Browser.screenshot(browser, "review");
+
+        List<Feedback> records = feedbackFor(faceId);
+        assertEquals(1, records.size(), "exactly one feedback record for the face: " + records);
+        assertEquals(Verdict.RELABEL, records.get(0).getVerdict());
+        assertEquals(target, records.get(0).getIdentityId());
+        assertEquals(OPERATOR, records.get(0).getOperator());
+    }
+
+    @Test
+    @Order(4)
+    void deletingAnIdentityThroughTheDialogMakesItsNextFaceUnknown() throws Exception {
+        List<Path> photos = photosOf("John_Salley");
+        String id = enroll("John_Salley", photos.subList(0, 2));
+        showTab(browser, "live");
+        String before = publishFrame("cam-delete", photos.get(2));
+        WebElement known = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(matchOf(before)));
+        assertEquals("KNOWN", known.getAttribute("data-decision"));
+
+        showTab(browser, "identities");
+        WebElement search = browser.findElement(By.id("identity-search"));
+        search.clear();
+        search.sendKeys("salley");
+        By row = By.cssSelector("[data-testid=identity-row][data-identity-id='" + id + "']");
+        WebElement salley = wait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(row));
+        assertEquals(1, browser.findElements(By.cssSelector("[data-testid=identity-row]")).size(),
+                "the search box filters the list");
+        salley.findElement(By.cssSelector("[data-testid=identity-delete]")).click();
+        WebElement dialog = wait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("confirm-modal")));
+        assertTrue(dialog.getText().contains("John_Salley"), dialog.getText());
+        Browser.screenshot(browser, "identities-confirm");
+        dialog.findElement(By.id("confirm-ok")).click();
+        wait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(row));
+        assertEquals(404, send("DELETE", "/api/v1/identities/" + id, null, null, OPERATOR, OPERATOR_PASSWORD)
+                .statusCode(), "the identity is gone");
+        search.clear();
+        search.sendKeys(" ");
+        Browser.screenshot(browser, "identities");
+
+        showTab(browser, "live");
+        String after = publishFrame("cam-delete", photos.get(3));
+        WebElement unknown = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(matchOf(after)));
+        assertEquals("UNKNOWN", unknown.getAttribute("data-decision"));
+        assertEquals("Unknown", unknown.findElement(By.cssSelector("[data-testid=match-name]")).getText());
+    }
+
+    @Test
+    @Order(5)
+    void aViewerSeesTheQueueButCannotLabel() throws Exception {
+        String frameId = publishFrame("cam-viewer", stranger(1));
+        WebDriver viewer = Browser.start(profiles.resolve("viewer"));
+        try {
+            logIn(viewer, VIEWER, VIEWER_PASSWORD);
+            assertEquals("viewer", text(viewer, "user-role"));
+            showTab(viewer, "review");
+            WebElement item = waitForReviewItem(viewer, frameId);
+            assertTrue(item.findElements(By.cssSelector("button, select, input")).isEmpty(),
+                    "a viewer gets no labelling controls");
+            Browser.screenshot(viewer, "review-viewer");
+            showTab(viewer, "identities");
+            assertTrue(viewer.findElements(By.id("identity-create")).isEmpty());
+            assertTrue(viewer.findElements(By.cssSelector("[data-testid=identity-delete]")).isEmpty());
+
+            String faceId = item.getAttribute("data-face-id");
+            String body = JSON.writeValueAsString(Map.of("faceId", faceId, "verdict", "NOT_THIS_PERSON"));
+            HttpResponse<String> refused = send("POST", "/api/v1/feedback", body.getBytes(StandardCharsets.UTF_8),
+                    "application/json", VIEWER, VIEWER_PASSWORD);
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertTrue(feedbackFor(faceId).isEmpty(), "a refused verdict writes nothing");
+        } finally {
+            viewer.quit();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void camerasCanBeRetunedAndStatsAreCharted() throws Exception {
+        showTab(browser, "cameras");
+        By row = By.cssSelector("[data-testid=camera-row][data-camera-id='cam-live']");
+        WebElement camera = wait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(row));
+        WebElement threshold = camera.findElement(By.cssSelector("[data-testid=camera-threshold]"));
+        threshold.clear();
+        threshold.sendKeys("0.61");
+        camera.findElement(By.cssSelector("[data-testid=camera-save]")).click();
+        WebElement message = camera.findElement(By.cssSelector("[data-testid=camera-message]"));
+        wait(browser, Duration.ofSeconds(10)).until(d -> message.getText().equals("Saved"));
+        JsonNode cameras = JSON.readTree(send("GET", "/api/v1/cameras", null, null, VIEWER, VIEWER_PASSWORD).body());
+        double saved = Double.NaN;
+        for (JsonNode c : cameras) {
+            if (c.get("cameraId").asText().equals("cam-live")) {
+                saved = c.get("threshold").asDouble();
+            }
+        }
+        assertEquals(0.61, saved, 1e-9);
+        Browser.screenshot(browser, "cameras");
+
+        showTab(browser, "stats");
+        wait(browser, Duration.ofSeconds(15)).until(d -> "true".equals(
+                d.findElement(By.tagName("body")).getAttribute("data-stats-drawn")));
+        assertTrue(Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return typeof Chart !== 'undefined' && !!Chart.getChart('chart-scores');")),
+                "Chart.js is served from /vendor and draws the score chart");
+        Browser.screenshot(browser, "stats");
+    }
+
+    // ---- the browser ----
+
+    private static void logIn(WebDriver driver, String user, String password) {
+        driver.get(base + "/");
+        // Not signed in: the page sends us to the form.
+        wait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains("/login.html"));
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.id("login-submit")).click();
+        wait(driver, Duration.ofSeconds(20)).until(d -> "true".equals(
+                d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        assertEquals(user, text(driver, "user-name"));
+    }
+
+    private static void showTab(WebDriver driver, String tab) {
+        driver.findElement(By.id("tab-" + tab)).click();
+        wait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("panel-" + tab)));
+    }
+
+    private static WebElement waitForReviewItem(WebDriver driver, String frameId) {
+        By item = By.cssSelector("[data-testid=review-item][data-face-id^='" + frameId + "']");
+        return wait(driver, PIPELINE).pollingEvery(Duration.ofSeconds(1)).until(d -> {
+            List<WebElement> found = d.findElements(item);
+            if (found.isEmpty()) {
+                d.findElement(By.id("review-refresh")).click();
+                return null;
+            }
+            return found.get(0);
+        });
+    }
+
+    /** A face of the given frame in the live list (face id = frame id + "-" + index). */
+    private static By matchOf(String frameId) {
+        return By.cssSelector("[data-testid=match][data-face-id^='" + frameId + "-']");
+    }
+
+    private static String text(WebDriver driver, String id) {
+        return wait(driver, Duration.ofSeconds(10)).until(d -> {
+            String t = d.findElement(By.id(id)).getText();
+            return t.isBlank() || t.equals("…") ? null : t;
+        });
+    }
+
+    private static WebDriverWait wait(WebDriver driver, Duration timeout) {
+        return new WebDriverWait(driver, timeout);
+    }
+
+    // ---- the API, as a script would call it (HTTP Basic) ----
+
+    private static String enroll(String person, List<Path> photos) throws Exception {
+        HttpResponse<String> created = send("POST", "/api/v1/identities",
+                JSON.writeValueAsBytes(Map.of("name", person)), "application/json", OPERATOR, OPERATOR_PASSWORD);
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).get("id").asText();
+        for (Path photo : photos) {
+            HttpResponse<String> r = send("POST", "/api/v1/identities/" + id + "/faces", Files.readAllBytes(photo),
+                    "image/jpeg", OPERATOR, OPERATOR_PASSWORD);
+            assertEquals(201, r.statusCode(), r.body());
+        }
+        return id;
+    }
+
+    private static String publishFrame(String camera, Path image) throws Exception {
+        HttpResponse<String> r = send("POST", "/api/v1/frames?camera=" + camera, Files.readAllBytes(image),
+                "image/jpeg", OPERATOR, OPERATOR_PASSWORD);
+        assertEquals(202, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("frameId").asText();
+    }
+
+    private static HttpResponse<String> send(String method, String path, byte[] body, String contentType, String user,
+            String password) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<Path> photosOf(String person) throws IOException {
+        try (Stream<Path> s = Files.list(johns.resolve(person))) {
+            return s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+        }
+    }
+
+    /** A person who is not in the gallery (PipelineIntegrationTest: never matched against the dlib Johns). */
+    private static Path stranger(int n) throws IOException {
+        try (Stream<Path> s = Files.walk(SharedData.require("faces-dev/human_samples/stock_emotions_a"))) {
+            return s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(jpe?g|png)$")).sorted()
+                    .toList().get(n);
+        }
+    }
+
+    // ---- the feedback topic ----
+
+    /** Every committed feedback record for the face: read to the first one, then 3 s more for duplicates. */
+    private static List<Feedback> feedbackFor(String faceId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dashboard-test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Feedback> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(TOPICS.feedback().name()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    Feedback f = TOPICS.feedback().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (f.getFaceId().equals(faceId)) {
+                        found.add(f);
+                        deadline = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(3).toNanos());
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
