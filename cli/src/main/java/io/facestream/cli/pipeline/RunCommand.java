@@ -1,8 +1,9 @@
 package io.facestream.cli.pipeline;
 
 import io.facestream.services.allinone.EmbeddedPipeline;
+import io.facestream.services.common.security.PasswordHash;
+import io.facestream.services.common.security.Roles;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,15 +39,25 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, int kafkaPort) {
-        System.err.println("Starting FaceStream (broker, ingest, detector, embedder, matcher) ...");
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(dataDir, modelDir, port, kafkaPort, Map.of());
+        System.err.println("Starting FaceStream (broker, ingest, detector, embedder, matcher, dashboard) ...");
+        // The embedded modes have one operator account; its password comes from the environment or is made
+        // here and shown once. Only its hash reaches the configuration.
+        String password = System.getenv("FACESTREAM_OPERATOR_PASSWORD");
+        boolean generated = password == null || password.isBlank();
+        if (generated) {
+            password = PasswordHash.randomPassword();
+        }
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(dataDir, modelDir, port, kafkaPort,
+                EmbeddedPipeline.account("operator", password, Roles.OPERATOR));
         String url = pipeline.baseUrl();
-        System.err.printf("FaceStream is up: Kafka %s, HTTP %s%n", pipeline.bootstrapServers(), url);
-        System.err.printf("  send a frame:      curl -X POST -H 'Content-Type: image/jpeg' --data-binary @photo.jpg"
-                + " '%s/api/v1/frames?camera=door'%n", url);
-        System.err.printf("  recent matches:    curl %s/api/v1/matches?limit=10%n", url);
-        System.err.printf("  live matches:      curl -N %s/api/v1/matches/stream%n", url);
-        System.err.printf("  identities:        curl %s/api/v1/identities%n", url);
+        System.err.printf("FaceStream is up: Kafka %s, dashboard %s%n", pipeline.bootstrapServers(), url);
+        System.err.printf("  log in as 'operator' with password %s%n",
+                generated ? password + " (generated for this start; set FACESTREAM_OPERATOR_PASSWORD to choose one)"
+                        : "from FACESTREAM_OPERATOR_PASSWORD");
+        System.err.printf("  send a frame:      curl -u operator:PASSWORD -X POST -H 'Content-Type: image/jpeg'"
+                + " --data-binary @photo.jpg '%s/api/v1/frames?camera=door'%n", url);
+        System.err.printf("  recent matches:    curl -u operator:PASSWORD %s/api/v1/matches?limit=10%n", url);
+        System.err.printf("  live matches:      curl -u operator:PASSWORD -N %s/api/v1/matches/stream%n", url);
         System.err.printf("  health, metrics:   %s/health  %s/prometheus%n", url, url);
         return pipeline;
     }

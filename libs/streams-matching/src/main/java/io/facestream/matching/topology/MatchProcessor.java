@@ -29,9 +29,11 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final MatchConfig config;
     private final GalleryView gallery;
     private final Clock clock;
+    private final CameraSettings cameras;
     private ProcessorContext<String, byte[]> context;
 
-    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock) {
+    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock, CameraSettings cameras) {
+        this.cameras = cameras;
         this.topics = topics;
         this.config = config;
         this.gallery = gallery;
@@ -47,7 +49,11 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     public void process(Record<String, byte[]> record) {
         try {
             FaceEmbedding e = topics.embeddings().decode(record.value());
-            Match m = match(e, validVector(e));
+            float[] vector = validVector(e);
+            if (!cameras.enabled(e.getCameraId())) {
+                return; // an operator switched this camera's matching off
+            }
+            Match m = match(e, vector);
             byte[] bytes = topics.matches().encode(m);
             context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
         } catch (RejectedRecordException e) {
@@ -94,7 +100,7 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
             String name = gallery.identity(s.identityId()).map(Identity::getDisplayName).orElse(null);
             candidates.add(Candidate.newBuilder().setIdentityId(s.identityId()).setName(name).setScore(s.score()).build());
         }
-        double threshold = config.thresholdFor(e.getCameraId());
+        double threshold = cameras.threshold(e.getCameraId(), config.thresholdFor(e.getCameraId()));
         Decision decision = !top.isEmpty() && top.get(0).score() >= threshold ? Decision.KNOWN : Decision.UNKNOWN;
         return Match.newBuilder().setFaceId(e.getFaceId()).setFrameId(e.getFrameId()).setCameraId(e.getCameraId())
                 .setCapturedAt(e.getCapturedAt()).setCandidates(candidates).setDecision(decision)

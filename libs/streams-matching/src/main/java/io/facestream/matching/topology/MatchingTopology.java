@@ -25,11 +25,17 @@ public final class MatchingTopology {
     }
 
     public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock) {
+        return build(topics, config, gallery, clock, new CameraSettings());
+    }
+
+    /** With run-time camera settings: thresholds and the enabled flag apply from the next face on. */
+    public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock,
+            CameraSettings cameras) {
         Topology t = new Topology();
         // Values arrive as bytes so a record that is not Avro reaches the processor and its dead-letter
         // branch, instead of failing the whole task in the deserializer.
         t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings().name());
-        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, gallery, clock), SOURCE);
+        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, gallery, clock, cameras), SOURCE);
         t.addSink(MATCHES_SINK, topics.matches().name(), new StringSerializer(), new ByteArraySerializer(), MATCHER);
         t.addSink(DEAD_LETTER_SINK, topics.embeddings().deadLetterTopic(), new StringSerializer(),
                 new ByteArraySerializer(), MATCHER);

@@ -4,6 +4,7 @@ import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.security.PasswordHash;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
@@ -18,6 +19,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * context holding every service (ingest, detector, embedder, matcher with enrollment and the matches API).
  */
 public final class EmbeddedPipeline implements AutoCloseable {
+
+    static final String JWT_SECRET = "micronaut.security.token.jwt.signatures.secret.generator.secret";
+
+    /** Configuration properties of one account (see {@code UserAccount}); the password is stored hashed. */
+    public static Map<String, Object> account(String name, String password, String... roles) {
+        return Map.of("facestream.security.users." + name + ".password-hash", PasswordHash.hash(password),
+                "facestream.security.users." + name + ".roles", java.util.List.of(roles));
+    }
 
     private final EmbeddedKafka broker;
     private final ApplicationContext context;
@@ -50,6 +59,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
             props.put("facestream.model-dir", modelDir.toString());
             props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
             props.put("micronaut.server.port", port);
+            // Login cookies are signed with a secret made for this start: restarting logs everybody out, and no
+            // secret sits in any configuration file.
+            props.put(JWT_SECRET, PasswordHash.randomPassword() + PasswordHash.randomPassword());
             props.putAll(extra);
             ApplicationContext context = ApplicationContext.builder().properties(props).start();
             context.findBean(EmbeddedServer.class).ifPresent(server -> {

@@ -61,6 +61,8 @@ class PipelineIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String OPERATOR = basic("op", "op-password");
+    private static final String VIEWER = basic("watcher", "watcher-password");
     private static final Topics TOPICS = new Topics(4);
 
     @TempDir
@@ -71,7 +73,9 @@ class PipelineIntegrationTest {
     @BeforeAll
     static void start() {
         SharedData.require("faces-dev");
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, Map.of());
+        Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
+        users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
         base = pipeline.baseUrl();
     }
 
@@ -222,10 +226,15 @@ class PipelineIntegrationTest {
         HttpResponse<String> noFace = post("/api/v1/identities/" + id + "/faces", pngOf(64, 64));
         assertEquals(422, noFace.statusCode(), noFace.body());
         assertTrue(noFace.body().contains("no face"), noFace.body());
-        assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/identities/" + id)).DELETE()
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/identities/" + id))
+                .header("Authorization", OPERATOR).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(404, get("/api/v1/identities/" + id).statusCode());
         assertEquals(200, get("/health").statusCode());
+        // Authentication and roles: nobody → 401, a viewer changing state → 403.
+        assertEquals(401, post("/api/v1/frames?camera=c", new byte[] {1}, null).statusCode());
+        assertEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/matches")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(403, post("/api/v1/identities/" + id + "/faces", new byte[] {1}, VIEWER).statusCode());
         assertTrue(get("/prometheus").body().contains("facestream_frames"), "stage metrics are exported");
     }
 
@@ -244,7 +253,7 @@ class PipelineIntegrationTest {
 
     private static String createIdentity(String name) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/identities"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", OPERATOR)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("name", name)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
@@ -258,13 +267,26 @@ class PipelineIntegrationTest {
     }
 
     private static HttpResponse<String> post(String path, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(path, body, OPERATOR);
+    }
+
+    private static HttpResponse<String> post(String path, byte[] body, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", VIEWER).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private static KafkaProducer<String, byte[]> producer() {

@@ -1,7 +1,9 @@
 package io.facestream.services.ingest.http;
 
 import io.facestream.schema.Frame;
+import io.facestream.services.common.security.Roles;
 import io.facestream.services.ingest.kafka.FramePublisher;
+import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -27,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * detector, whose dead-letter topic receives frames that turn out not to be images.
  */
 @Controller("/api/v1/frames")
+@Secured({Roles.OPERATOR, Roles.CAMERA})
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class FramesController {
 

@@ -9,6 +9,7 @@ import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.matching.topology.CameraSettings;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
@@ -36,6 +37,11 @@ public class MatcherFactory {
             throw new IllegalStateException("gallery replica did not catch up within 60 s");
         }
         return replica;
+    }
+
+    @Singleton
+    CameraSettings cameraSettings() {
+        return new CameraSettings();
     }
 
     @Singleton

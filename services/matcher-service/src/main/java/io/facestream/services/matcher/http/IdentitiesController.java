@@ -5,7 +5,10 @@ import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
+import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,6 +30,7 @@ import java.util.UUID;
 
 /** Enrollment: who is in the gallery, with which photos; erasure on delete. */
 @Controller("/api/v1/identities")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class IdentitiesController {
 
@@ -63,6 +67,7 @@ public class IdentitiesController {
     }
 
     @Post
+    @Secured(Roles.OPERATOR)
     public HttpResponse<?> create(@Body NewIdentity body) {
         if (body == null || body.name() == null || body.name().isBlank()) {
             return HttpResponse.badRequest(new Problem("'name' is required"));
@@ -73,6 +78,7 @@ public class IdentitiesController {
         return HttpResponse.created(new Created(id));
     }
 
+    @Secured(Roles.OPERATOR)
     @Post(value = "/{id}/faces", consumes = {MediaType.IMAGE_JPEG, MediaType.IMAGE_PNG,
         MediaType.APPLICATION_OCTET_STREAM})
     public HttpResponse<?> enroll(@PathVariable String id, @Body byte[] image) {
@@ -109,6 +115,7 @@ public class IdentitiesController {
     }
 
     @Delete("/{id}")
+    @Secured(Roles.OPERATOR)
     public HttpResponse<?> delete(@PathVariable String id) {
         if (gallery.identity(id).isEmpty() && gallery.sampleKeys(id).isEmpty()) {
             return HttpResponse.notFound(new Problem("no identity " + id));

@@ -8,7 +8,8 @@ import java.util.List;
 /** A match as JSON clients see it. */
 @Serdeable
 public record MatchView(String faceId, String frameId, String cameraId, String capturedAt, String decision,
-        List<CandidateView> candidates, double threshold, String modelVersion, long galleryVersion, String matchedAt) {
+        List<CandidateView> candidates, double threshold, String modelVersion, long galleryVersion, String matchedAt,
+        String thumbnailUrl) {
 
     @Serdeable
     public record CandidateView(String identityId, @Nullable String name, double score) {
@@ -19,6 +20,7 @@ public record MatchView(String faceId, String frameId, String cameraId, String c
                 m.getDecision().name(),
                 m.getCandidates().stream().map(c -> new CandidateView(c.getIdentityId(), c.getName(), c.getScore()))
                         .toList(),
-                m.getThreshold(), m.getModelVersion(), m.getGalleryVersion(), m.getMatchedAt().toString());
+                m.getThreshold(), m.getModelVersion(), m.getGalleryVersion(), m.getMatchedAt().toString(),
+                "/api/v1/faces/" + m.getFaceId() + "/crop.png");
     }
 }

@@ -8,11 +8,14 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 import java.util.List;
 import org.reactivestreams.Publisher;
 
 /** Matches out: the most recent ones, and a live stream of server-sent events. */
 @Controller("/api/v1/matches")
+@Secured(SecurityRule.IS_AUTHENTICATED)
 public class MatchesController {
 
     private static final int MAX_LIMIT = 500;

@@ -3,6 +3,7 @@ package io.facestream.services.matcher.streams;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.matching.topology.CameraSettings;
 import io.facestream.matching.topology.MatchConfig;
 import io.facestream.matching.topology.MatchingTopology;
 import io.facestream.pipeline.topics.Topics;
@@ -24,7 +25,7 @@ public class MatchingStreams {
     private final KafkaStreams streams;
 
     public MatchingStreams(PipelineConfig pipeline, MatcherConfig config, Topics topics, GalleryView gallery,
-            GalleryReplica replica, Clock clock) {
+            GalleryReplica replica, CameraSettings cameras, Clock clock) {
         MatchConfig match = new MatchConfig(config.topK(), config.threshold(), config.cameraThresholds(),
                 MobileFaceNet.EMBEDDING_SIZE);
         Properties p = new Properties();
@@ -36,7 +37,7 @@ public class MatchingStreams {
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock), p);
+        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock, cameras), p);
         // A failing record goes to the dead-letter topic inside the topology; anything else is infrastructure:
         // replace the thread and carry on rather than stop matching.
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
