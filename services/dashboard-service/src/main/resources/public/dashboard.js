@@ -243,6 +243,7 @@ function onStreamMatch(match) {
 
 function setStreamStatus(status, text) {
   const node = $('stream-status');
+  state.streamStatus = status;
   node.className = `stream-status ${status}`;
   node.dataset.status = status;
   node.textContent = text;
@@ -260,6 +261,7 @@ function openStream() {
   const source = new EventSource('/api/v1/matches/stream');
   state.stream = source;
   source.addEventListener('match', (event) => {
+    if (state.streamStatus !== 'live') setStreamStatus('live', 'live'); // also when open was not reported
     try {
       onStreamMatch(JSON.parse(event.data));
     } catch (e) {
@@ -319,8 +321,8 @@ function reviewItem(item) {
     item.labelled ? 'labelled' : '');
   const details = el('div', { className: 'details' },
     el('div', {}, badge(item.decision), ' ',
-      el('span', { className: 'badge reason', 'data-testid': 'review-reason' },
-        item.reason === 'LOW_MARGIN' ? 'LOW MARGIN' : (item.reason || 'UNKNOWN'))),
+      el('span', { className: 'badge reason', 'data-testid': 'review-reason', 'data-reason': item.reason },
+        item.reason === 'LOW_MARGIN' ? 'close call: small margin' : 'nobody recognised')),
     el('div', { 'data-testid': 'review-candidate' },
       best ? ['Best candidate: ', el('strong', {}, best.name), ' ',
         el('span', { className: 'score' }, `cos ${formatScore(best.score)}`),
@@ -611,20 +613,22 @@ function perCameraChart(id, rows, minutes, field) {
     const byMinute = new Map(rows.filter((r) => r.cameraId === camera).map((r) => [r.minute, r[field] || 0]));
     const color = PALETTE[n % PALETTE.length];
     return {
-      label: camera, data: minutes.map((m) => byMinute.get(m) || 0),
-      borderColor: color, backgroundColor: color, tension: 0.2, pointRadius: 2,
+      label: camera, data: minutes.map((m) => byMinute.get(m) || 0), backgroundColor: color, maxBarThickness: 48,
     };
   });
   drawChart(id, {
-    type: 'line',
+    type: 'bar', // stacked per camera: readable with one minute of data as with sixty
     data: { labels: minutes.map(minuteLabel), datasets },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
+    options: {
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      plugins: { legend: { position: 'bottom' } },
+    },
   });
 }
 
 function scoreChart(scores) {
   const edges = scores.edges || [];
-  const labels = edges.slice(0, -1).map((lo, i) => `${lo.toFixed(1)}–${edges[i + 1].toFixed(1)}`);
+  const labels = edges.slice(0, -1).map((lo) => lo.toFixed(1)); // each bin by its lower edge
   drawChart('chart-scores', {
     type: 'bar',
     data: {
@@ -635,8 +639,9 @@ function scoreChart(scores) {
       ],
     },
     options: {
-      scales: { x: { title: { display: true, text: 'cosine of the best candidate' } },
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'faces' } } },
+      datasets: { bar: { barPercentage: 1, categoryPercentage: 0.9 } },
+      scales: { x: { stacked: true, title: { display: true, text: 'cosine of the best candidate (bin start)' } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'faces' } } },
       plugins: { legend: { position: 'bottom' } },
     },
   });
