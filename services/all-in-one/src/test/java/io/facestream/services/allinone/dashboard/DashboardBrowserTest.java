@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -77,11 +78,10 @@ class DashboardBrowserTest {
     static void start() {
         Browser.require();
         johns = SharedData.require("faces-dev/dlib_johns");
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, Map.of(
-                "facestream.security.users." + OPERATOR + ".password", OPERATOR_PASSWORD,
-                "facestream.security.users." + OPERATOR + ".roles", "operator",
-                "facestream.security.users." + VIEWER + ".password", VIEWER_PASSWORD,
-                "facestream.security.users." + VIEWER + ".roles", "viewer"));
+        // Accounts are facestream.security.users.<name>.password-hash (PBKDF2) and .roles.
+        Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account(OPERATOR, OPERATOR_PASSWORD, "operator"));
+        users.putAll(EmbeddedPipeline.account(VIEWER, VIEWER_PASSWORD, "viewer"));
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
         base = pipeline.baseUrl().replaceAll("/$", "");
         browser = Browser.start(profiles.resolve("operator"));
         logIn(browser, OPERATOR, OPERATOR_PASSWORD);
@@ -102,7 +102,16 @@ class DashboardBrowserTest {
 
     @Test
     @Order(1)
-    void aWrongPasswordIsRefusedAndTheHeaderShowsWhoIsSignedIn() {
+    void aWrongPasswordIsRefusedAndTheHeaderShowsWhoIsSignedIn() throws Exception {
+        // The page finds out it is signed out from a 401 of fetch(); with a Basic challenge in that answer
+        // Chromium waits for credentials instead (headless: forever; with a screen: its own password dialog).
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/me")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").isEmpty(),
+                "401 without a Basic challenge (micronaut.security.basic-auth.www-authenticate=false), got "
+                        + anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+
         WebDriver other = Browser.start(profiles.resolve("wrong-password"));
         try {
             other.get(base + "/");
@@ -126,15 +135,14 @@ class DashboardBrowserTest {
         List<Path> photos = photosOf("John_Simm");
         enroll("John_Simm", photos.subList(0, 2));
         showTab(browser, "live");
-        WebElement status = browser.findElement(By.cssSelector("[data-testid=stream-status]"));
-        wait(browser, Duration.ofSeconds(15)).until(d -> "live".equals(status.getAttribute("data-status")));
-
         long sent = System.nanoTime();
         String frameId = publishFrame("cam-live", photos.get(2));
-        WebElement card = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(
-                matchOf(frameId)));
+        WebElement card = wait(browser, PIPELINE).withMessage(() -> "no live match for frame " + frameId + "; "
+                + diagnose("cam-live")).until(ExpectedConditions.presenceOfElementLocated(matchOf(frameId)));
         System.out.printf("live: the match appeared %d ms after the frame was posted%n",
                 Duration.ofNanos(System.nanoTime() - sent).toMillis());
+        assertEquals("live", browser.findElement(By.cssSelector("[data-testid=stream-status]"))
+                .getAttribute("data-status"), "the stream is connected");
         assertEquals("KNOWN", card.getAttribute("data-decision"));
         assertEquals("John_Simm", card.findElement(By.cssSelector("[data-testid=match-name]")).getText());
         assertEquals("cam-live", card.findElement(By.cssSelector("[data-testid=match-camera]")).getText());
@@ -156,7 +164,7 @@ class DashboardBrowserTest {
     @Order(3)
     void anUnknownFaceIsQueuedForReviewAndOneRelabelMakesOneFeedbackRecord() throws Exception {
         String target = enroll("John_Schneider", photosOf("John_Schneider").subList(0, 2));
-        String frameId = publishFrame("cam-review", stranger(0));
+        String frameId = publishFrame("cam-review", stranger("stock_emotions_a"));
 
         showTab(browser, "review");
         WebElement item = waitForReviewItem(browser, frameId);
@@ -219,7 +227,7 @@ class DashboardBrowserTest {
     @Test
     @Order(5)
     void aViewerSeesTheQueueButCannotLabel() throws Exception {
-        String frameId = publishFrame("cam-viewer", stranger(1));
+        String frameId = publishFrame("cam-viewer", stranger("stock_emotions_b"));
         WebDriver viewer = Browser.start(profiles.resolve("viewer"));
         try {
             logIn(viewer, VIEWER, VIEWER_PASSWORD);
@@ -280,7 +288,10 @@ class DashboardBrowserTest {
     private static void logIn(WebDriver driver, String user, String password) {
         driver.get(base + "/");
         // Not signed in: the page sends us to the form.
-        wait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.urlContains("/login.html"));
+        wait(driver, Duration.ofSeconds(15)).withMessage("the page did not send an anonymous visitor to the login "
+                + "form; does /api/v1/me answer 401 with a WWW-Authenticate: Basic challenge? Chromium then waits for "
+                + "credentials instead of handing the 401 to the page")
+                .until(ExpectedConditions.urlContains("/login.html"));
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("login-submit")).click();
@@ -296,7 +307,8 @@ class DashboardBrowserTest {
 
     private static WebElement waitForReviewItem(WebDriver driver, String frameId) {
         By item = By.cssSelector("[data-testid=review-item][data-face-id^='" + frameId + "']");
-        return wait(driver, PIPELINE).pollingEvery(Duration.ofSeconds(1)).until(d -> {
+        return wait(driver, PIPELINE).pollingEvery(Duration.ofSeconds(1)).withMessage(() -> "no review item for frame "
+                + frameId + "; " + diagnose(null)).until(d -> {
             List<WebElement> found = d.findElements(item);
             if (found.isEmpty()) {
                 d.findElement(By.id("review-refresh")).click();
@@ -306,6 +318,28 @@ class DashboardBrowserTest {
         });
     }
 
+    /** What the API says, for a failure message. */
+    private static String diagnose(String camera) {
+        try {
+            StringBuilder out = new StringBuilder("recent matches:");
+            for (JsonNode m : JSON.readTree(send("GET", "/api/v1/matches?limit=20", null, null, OPERATOR,
+                    OPERATOR_PASSWORD).body())) {
+                if (camera == null || camera.equals(m.path("cameraId").asText())) {
+                    out.append(' ').append(m.path("faceId").asText()).append('/').append(m.path("cameraId").asText())
+                            .append('/').append(m.path("decision").asText());
+                }
+            }
+            out.append("; review queue:");
+            for (JsonNode m : JSON.readTree(send("GET", "/api/v1/review?limit=20", null, null, OPERATOR,
+                    OPERATOR_PASSWORD).body())) {
+                out.append(' ').append(m.path("faceId").asText());
+            }
+            return out.toString();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "(API unreadable: " + e + ")";
+        }
+    }
+
     /** A face of the given frame in the live list (face id = frame id + "-" + index). */
     private static By matchOf(String frameId) {
         return By.cssSelector("[data-testid=match][data-face-id^='" + frameId + "-']");
@@ -313,7 +347,7 @@ class DashboardBrowserTest {
 
     private static String text(WebDriver driver, String id) {
         return wait(driver, Duration.ofSeconds(10)).until(d -> {
-            String t = d.findElement(By.id(id)).getText();
+            String t = d.findElement(By.id(id)).getDomProperty("textContent").trim(); // as written, not as styled
             return t.isBlank() || t.equals("…") ? null : t;
         });
     }
@@ -363,11 +397,14 @@ class DashboardBrowserTest {
         }
     }
 
-    /** A person who is not in the gallery (PipelineIntegrationTest: never matched against the dlib Johns). */
-    private static Path stranger(int n) throws IOException {
-        try (Stream<Path> s = Files.walk(SharedData.require("faces-dev/human_samples/stock_emotions_a"))) {
+    /**
+     * A person who is not in the gallery (PipelineIntegrationTest: never matched against the dlib Johns). Each
+     * test takes another person: a relabelled face joins the gallery, so the same person would come back KNOWN.
+     */
+    private static Path stranger(String set) throws IOException {
+        try (Stream<Path> s = Files.walk(SharedData.require("faces-dev/human_samples/" + set))) {
             return s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(jpe?g|png)$")).sorted()
-                    .toList().get(n);
+                    .toList().get(0);
         }
     }
 
