@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
 
 /** {@code camera}: a camera agent publishing a folder, image or video to a running FaceStream. */
 @Command(name = "camera", mixinStandardHelpOptions = true,
-        description = "Publish the frames of an image folder, an image or an MJPEG video to the frames topic.")
+        description = "Publish the frames of an image folder, an image, a video file or a stream to the frames topic.")
 public final class CameraCommand implements Callable<Integer> {
 
     @Option(names = "--camera", required = true, description = "Camera id (the partition key).")
     String cameraId;
 
     @Option(names = "--source", required = true, paramLabel = "FILE|DIR|URL",
-            description = "Image folder (recursive), image file, or video file/stream OpenCV can open.")
+            description = "Image folder (recursive), image file, video file (MP4, AVI, ...) or stream URL (RTSP, HTTP).")
     String source;
 
     @Option(names = "--fps", defaultValue = "5", description = "Frames per second (default: ${DEFAULT-VALUE}).")

@@ -49,7 +49,10 @@ public final class CameraAgent implements AutoCloseable {
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** A source for a folder or image file, or a video file/stream. */
+    /**
+     * A source for a folder or image file, or a video file or stream: OpenCV where it can (MJPEG AVI, V4L
+     * devices), FFmpeg for the rest (MP4, RTSP, HTTP).
+     */
     public static FrameSource open(String source) throws IOException {
         Path path = Path.of(source);
         if (Files.isDirectory(path) || (Files.isRegularFile(path) && ImageFolderSource.isImage(path))) {
@@ -58,7 +61,11 @@ public final class CameraAgent implements AutoCloseable {
         if (!source.contains("://") && !Files.exists(path)) {
             throw new IOException("no such file or folder: " + source);
         }
-        return new VideoSource(source);
+        try {
+            return new VideoSource(source);
+        } catch (IllegalArgumentException opencvCannot) {
+            return new FfmpegVideoSource(source);
+        }
     }
 
     /**

@@ -9,11 +9,15 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.videoio.VideoCapture;
 
 /**
- * A video file or stream through OpenCV, each frame re-encoded as JPEG (quality 90). The OpenCV build on
+ * A video file or device through OpenCV, each frame re-encoded as JPEG (quality 90). The OpenCV build on
  * Maven Central has no FFmpeg: it opens MJPEG AVI files and V4L devices, not H.264/MP4 or RTSP; those are
- * refused at open with a message saying so.
+ * refused at open and {@link CameraAgent#open} turns to {@link FfmpegVideoSource}.
  */
 public final class VideoSource implements FrameSource {
+
+    static {
+        OpenCvLoader.ensureLoaded(); // before any field below touches a native Mat
+    }
 
     private final VideoCapture capture;
     private final String origin;
@@ -21,13 +25,10 @@ public final class VideoSource implements FrameSource {
     private long index;
 
     public VideoSource(String fileOrUrl) {
-        OpenCvLoader.ensureLoaded();
         this.origin = fileOrUrl;
         this.capture = new VideoCapture(fileOrUrl);
         if (!capture.isOpened()) {
-            throw new IllegalArgumentException("cannot open video '" + fileOrUrl + "': this OpenCV build reads MJPEG"
-                    + " AVI files and V4L devices only (no FFmpeg); convert with"
-                    + " 'ffmpeg -i in.mp4 -c:v mjpeg -q:v 3 out.avi', or extract frames into a folder");
+            throw new IllegalArgumentException("OpenCV cannot open video '" + fileOrUrl + "' (no FFmpeg in this build)");
         }
     }
 

@@ -1,0 +1,542 @@
+package io.facestream.services.allinone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.detector.config.DetectorConfig;
+import io.facestream.services.embedder.config.EmbedderConfig;
+import io.facestream.services.matcher.config.MatcherConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Keeps the deployment files honest without Docker or a cluster: docker-compose.yml, every manifest under k8s/
+ * and the Jib settings of the service poms are parsed and compared with the code they deploy — the topics of
+ * {@link Topics#specs()}, the service modules, the configuration records. A topic added to {@code Topics}, a
+ * new service or a misspelt environment variable fails here with a message that says what to change.
+ */
+class DeploymentFilesTest {
+
+    /** Partitions of the camera-keyed topics in compose and the k8s ConfigMap (FACESTREAM_PARTITIONS). */
+    private static final int PARTITIONS = 4;
+
+    /** Environment variables of the service containers that are not FaceStream configuration keys. */
+    private static final Set<String> OTHER_ENV = Set.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+            "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "MICRONAUT_SERVER_PORT");
+
+    /** Services with a public HTTP API, and the host port compose publishes it on. */
+    private static final Map<String, String> PUBLISHED = Map.of("ingest-service", "8080", "matcher-service", "8081");
+
+    private static final Pattern CREATE_TOPIC = Pattern.compile(
+            "kafka-topics\\.sh .*--create.* --topic (\\S+) --partitions (\\d+) --config cleanup\\.policy=(\\w+)");
+
+    private static final Pattern JIB_PLUGIN = Pattern.compile(
+            "(?s)<plugin>\\s*<groupId>com\\.google\\.cloud\\.tools</groupId>\\s*<artifactId>jib-maven-plugin</artifactId>"
+                    + ".*?</plugin>");
+
+    private static Path root;
+    private static List<String> services;
+    private static Map<String, Object> compose;
+    private static Map<Path, List<Map<String, Object>>> manifests;
+
+    @BeforeAll
+    static void load() throws IOException {
+        root = repositoryRoot();
+        try (Stream<Path> dirs = Files.list(root.resolve("services"))) {
+            services = dirs.filter(d -> mainClassOf(d) != null).map(d -> d.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("detector-service", "embedder-service", "ingest-service", "matcher-service"), services,
+                "deployable modules (services/* with an Application main); a new one needs compose, k8s and Jib");
+        compose = map(loadAll(root.resolve("docker-compose.yml")).get(0), "docker-compose.yml");
+        manifests = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root.resolve("k8s"))) {
+            for (Path f : files.filter(DeploymentFilesTest::isYaml).sorted().toList()) {
+                manifests.put(root.resolve("k8s").relativize(f), loadAll(f));
+            }
+        }
+    }
+
+    // ---- topics -------------------------------------------------------------------------------------------
+
+    @Test
+    void topicInitCreatesEveryTopicOfTopicsSpecs() {
+        Map<String, Object> init = map(services().get("topic-init"), "compose service topic-init");
+        String script = String.valueOf(init.get("entrypoint")) + "\n" + init.get("command");
+        Map<String, String> created = new TreeMap<>();
+        Matcher m = CREATE_TOPIC.matcher(script);
+        while (m.find()) {
+            String previous = created.put(m.group(1), describe(Integer.parseInt(m.group(2)), m.group(3)));
+            assertNull(previous, "topic-init creates " + m.group(1) + " twice");
+        }
+        assertTopicsEqual(created, "docker-compose.yml service topic-init");
+        assertTrue(script.contains("until ") && script.contains("kafka:9092"), "topic-init waits for the broker");
+        Map<String, Object> depends = map(init.get("depends_on"), "topic-init depends_on");
+        assertEquals("service_healthy", map(depends.get("kafka"), "depends_on kafka").get("condition"));
+    }
+
+    @Test
+    void kafkaTopicResourcesEqualTopicsSpecs() {
+        Map<String, String> declared = new TreeMap<>();
+        for (Map<String, Object> doc : kinds("KafkaTopic")) {
+            Map<String, Object> spec = map(doc.get("spec"), "KafkaTopic spec");
+            String name = (String) spec.getOrDefault("topicName", metadata(doc).get("name"));
+            Map<String, Object> config = map(spec.getOrDefault("config", Map.of()), "KafkaTopic config");
+            String policy = String.valueOf(config.getOrDefault("cleanup.policy", "delete"));
+            String previous = declared.put(name, describe(((Number) spec.get("partitions")).intValue(), policy));
+            assertNull(previous, "KafkaTopic for " + name + " declared twice");
+            assertEquals("facestream", labels(doc).get("strimzi.io/cluster"), "KafkaTopic " + name + " cluster label");
+        }
+        assertTopicsEqual(declared, "k8s KafkaTopic resources");
+    }
+
+    @Test
+    void strimziClusterIsKraftWithoutAutoCreation() {
+        List<Map<String, Object>> kafkas = kinds("Kafka");
+        assertEquals(1, kafkas.size(), "one Strimzi Kafka resource");
+        Map<String, Object> kafka = kafkas.get(0);
+        assertEquals("facestream", metadata(kafka).get("name"));
+        Map<String, Object> spec = map(map(kafka.get("spec"), "Kafka spec").get("kafka"), "Kafka spec.kafka");
+        assertEquals(false, map(spec.get("config"), "Kafka config").get("auto.create.topics.enable"));
+        assertFalse(map(kafka.get("spec"), "Kafka spec").containsKey("zookeeper"), "KRaft: no ZooKeeper");
+        List<Map<String, Object>> pools = kinds("KafkaNodePool");
+        assertFalse(pools.isEmpty(), "a KafkaNodePool");
+        Set<Object> roles = new TreeSet<>();
+        for (Map<String, Object> pool : pools) {
+            assertEquals("facestream", labels(pool).get("strimzi.io/cluster"));
+            roles.addAll(list(map(pool.get("spec"), "KafkaNodePool spec").get("roles"), "roles"));
+        }
+        assertEquals(Set.of("broker", "controller"), roles, "node pools provide KRaft controllers and brokers");
+        assertEquals("facestream-kafka-bootstrap:9092", configMapData().get("FACESTREAM_BOOTSTRAP_SERVERS"),
+                "the ConfigMap points at the Strimzi bootstrap service of cluster 'facestream'");
+
+        Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
+        assertEquals("false", String.valueOf(env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")), "compose broker auto-create");
+        assertTrue(String.valueOf(env.get("KAFKA_PROCESS_ROLES")).contains("controller"), "compose broker is KRaft");
+    }
+
+    // ---- services -----------------------------------------------------------------------------------------
+
+    @Test
+    void everyServiceHasAComposeServiceWithItsImageHealthCheckAndDependencies() {
+        Set<String> instanceIds = new TreeSet<>();
+        for (String service : services) {
+            Map<String, Object> s = map(services().get(service), "compose service " + service);
+            assertEquals("facestream/" + service + ":0.1.0-SNAPSHOT", s.get("image"), service + " image");
+            Map<String, Object> env = stringMap(s.get("environment"), service + " environment");
+            assertEquals("kafka:9092", env.get("FACESTREAM_BOOTSTRAP_SERVERS"), service);
+            assertEquals(String.valueOf(PARTITIONS), env.get("FACESTREAM_PARTITIONS"), service);
+            assertTrue(instanceIds.add(String.valueOf(env.get("FACESTREAM_INSTANCE_ID"))),
+                    service + ": FACESTREAM_INSTANCE_ID missing or shared (transactional ids derive from it)");
+            assertEquals("/models", env.get("FACESTREAM_MODEL_DIR"), service);
+            assertTrue(list(s.get("volumes"), service + " volumes").contains("models:/models:ro"),
+                    service + " mounts the models volume read-only");
+            Map<String, Object> depends = map(s.get("depends_on"), service + " depends_on");
+            for (String init : List.of("topic-init", "models-init")) {
+                assertEquals("service_completed_successfully", map(depends.get(init), init).get("condition"),
+                        service + " waits for " + init);
+            }
+            String health = String.valueOf(map(s.get("healthcheck"), service + " healthcheck").get("test"));
+            assertTrue(health.contains("/health"), service + " health check asks /health");
+            List<Object> ports = list(s.getOrDefault("ports", List.of()), service + " ports");
+            String published = PUBLISHED.get(service);
+            assertEquals(published == null ? List.of() : List.of(published + ":8080"), ports, service + " ports");
+        }
+        Map<String, Object> models = map(services().get("models-init"), "compose service models-init");
+        assertTrue(String.valueOf(models.get("entrypoint")).contains("fetch-assets.sh"), "models-init runs the script");
+        for (Object volume : list(models.get("volumes"), "models-init volumes")) {
+            String host = String.valueOf(volume).split(":")[0];
+            if (host.startsWith("./")) {
+                assertTrue(Files.exists(root.resolve(host)), "models-init mounts " + host + ", which must exist");
+            }
+        }
+    }
+
+    @Test
+    void everyServiceHasADeploymentWithRequestsProbesAndPodNameAsInstanceId() {
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        assertEquals(new TreeSet<>(services), deployments.keySet(), "one k8s Deployment per service module");
+        for (String service : services) {
+            Path file = Path.of(service, "deployment.yaml");
+            assertTrue(manifests.containsKey(file), "k8s/" + file + " holds the " + service + " Deployment");
+            Map<String, Object> pod = podSpec(deployments.get(service));
+            Map<String, Object> container = map(list(pod.get("containers"), "containers").get(0), service);
+            assertEquals("facestream/" + service + ":0.1.0-SNAPSHOT", container.get("image"), service + " image");
+            Map<String, Object> requests = map(resources(container).get("requests"), service + " requests");
+            assertTrue(requests.containsKey("cpu") && requests.containsKey("memory"), service + " cpu/memory requests");
+            for (String probe : List.of("readinessProbe", "livenessProbe")) {
+                Map<String, Object> get = map(map(container.get(probe), service + " " + probe).get("httpGet"), probe);
+                assertEquals("/health", get.get("path"), service + " " + probe);
+            }
+            Map<String, Object> instanceId = env(container).get("FACESTREAM_INSTANCE_ID");
+            assertNotNull(instanceId, service + " sets FACESTREAM_INSTANCE_ID");
+            Map<String, Object> ref = map(map(instanceId.get("valueFrom"), "valueFrom").get("fieldRef"), "fieldRef");
+            assertEquals("metadata.name", ref.get("fieldPath"), service + ": instance id from the pod name");
+            assertTrue(String.valueOf(container.get("envFrom")).contains("facestream-config"),
+                    service + " reads the shared ConfigMap");
+        }
+        Map<String, Map<String, Object>> k8sServices = byName(kinds("Service"));
+        assertEquals(PUBLISHED.keySet(), k8sServices.keySet(), "k8s Services for the HTTP APIs");
+        for (String service : PUBLISHED.keySet()) {
+            Map<String, Object> selector = map(map(k8sServices.get(service).get("spec"), "spec").get("selector"), "sel");
+            Map<String, Object> podLabels = labels(map(map(deployments.get(service).get("spec"), "spec")
+                    .get("template"), "template"));
+            selector.forEach((k, v) -> assertEquals(v, podLabels.get(k), "Service " + service + " selects its pods"));
+        }
+        assertEquals(String.valueOf(PARTITIONS), configMapData().get("FACESTREAM_PARTITIONS"));
+    }
+
+    @Test
+    void embedderRunsOnGpuNodes() {
+        Map<String, Object> pod = podSpec(byName(kinds("Deployment")).get("embedder-service"));
+        Map<String, Object> resources = resources(map(list(pod.get("containers"), "containers").get(0), "embedder"));
+        assertEquals("1", String.valueOf(map(resources.get("limits"), "limits").get("nvidia.com/gpu")),
+                "embedder limits nvidia.com/gpu: 1 (an extended resource must be in limits)");
+        assertEquals("1", String.valueOf(map(resources.get("requests"), "requests").get("nvidia.com/gpu")),
+                "embedder requests nvidia.com/gpu: 1");
+        assertFalse(map(pod.get("nodeSelector"), "embedder nodeSelector").isEmpty(), "embedder node selector");
+        assertTrue(String.valueOf(pod.get("tolerations")).contains("nvidia.com/gpu"), "embedder tolerates GPU taint");
+    }
+
+    @Test
+    void detectorAndEmbedderScaleOnConsumerLag() {
+        Map<String, Map<String, Object>> hpas = byName(kinds("HorizontalPodAutoscaler"));
+        assertEquals(Set.of("detector-service", "embedder-service"), hpas.keySet(), "HPAs");
+        hpas.forEach((name, hpa) -> {
+            assertEquals("autoscaling/v2", hpa.get("apiVersion"), name);
+            Map<String, Object> spec = map(hpa.get("spec"), name + " spec");
+            Map<String, Object> target = map(spec.get("scaleTargetRef"), "scaleTargetRef");
+            assertEquals("Deployment", target.get("kind"));
+            assertEquals(name, target.get("name"), "HPA " + name + " scales its own Deployment");
+            assertTrue(((Number) spec.get("maxReplicas")).intValue() <= PARTITIONS,
+                    name + ": more replicas than partitions would idle");
+            Map<String, Object> metric = map(map(list(spec.get("metrics"), "metrics").get(0), "metric")
+                    .get("external"), name + " external metric");
+            Map<String, Object> id = map(metric.get("metric"), "metric");
+            assertEquals("facestream_consumer_lag", id.get("name"), name);
+            String stage = name.replace("-service", "");
+            assertEquals(stage, map(map(id.get("selector"), "selector").get("matchLabels"), "labels").get("stage"),
+                    name + " reads the lag of its own stage");
+        });
+    }
+
+    @Test
+    void everyFacestreamVariableIsAConfigurationKey() {
+        Set<String> keys = configurationEnvNames();
+        Map<String, String> used = new TreeMap<>();
+        for (String service : services) {
+            stringMap(map(services().get(service), service).get("environment"), service)
+                    .keySet().forEach(k -> used.put(k, "docker-compose.yml " + service));
+        }
+        configMapData().keySet().forEach(k -> used.put(k, "k8s ConfigMap facestream-config"));
+        for (Map<String, Object> d : kinds("Deployment")) {
+            for (Object c : list(podSpec(d).get("containers"), "containers")) {
+                env(map(c, "container")).keySet().forEach(k -> used.put(k, "k8s Deployment " + metadata(d).get("name")));
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        used.forEach((name, where) -> {
+            boolean known = keys.contains(name) || OTHER_ENV.contains(name)
+                    || keys.stream().anyMatch(k -> k.endsWith("_*") && name.startsWith(k.substring(0, k.length() - 1)));
+            if (!known) {
+                unknown.add(name + " (" + where + ")");
+            }
+        });
+        assertEquals(List.of(), unknown, "environment variables that map to no @ConfigurationProperties component; "
+                + "known: " + keys);
+        assertTrue(used.keySet().containsAll(Set.of("FACESTREAM_BOOTSTRAP_SERVERS", "FACESTREAM_INSTANCE_ID",
+                "FACESTREAM_MODEL_DIR", "FACESTREAM_PARTITIONS")));
+    }
+
+    @Test
+    void modelsComeFromTheVerifiedFetch() throws IOException {
+        Map<String, Map<String, Object>> claims = byName(kinds("PersistentVolumeClaim"));
+        assertTrue(claims.containsKey("facestream-models"), "a models PVC");
+        String sums = Files.readString(root.resolve(
+                "libs/face-inference/src/main/resources/io/facestream/inference/model/models.sha256"));
+        Map<String, Map<String, Object>> maps = byName(kinds("ConfigMap"));
+        Map<String, Object> copy = map(maps.get("facestream-models-sha256"), "ConfigMap facestream-models-sha256");
+        assertEquals(sums.strip(), String.valueOf(map(copy.get("data"), "data").get("models.sha256")).strip(),
+                "k8s/models/fetch-job.yaml carries a stale copy of models.sha256");
+        assertFalse(kinds("Job").isEmpty(), "the models fetch Job");
+        for (Map<String, Object> d : kinds("Deployment")) {
+            Map<String, Object> pod = podSpec(d);
+            String volumes = String.valueOf(pod.get("volumes"));
+            if (volumes.contains("facestream-models")) {
+                assertTrue(volumes.contains("readOnly=true"), metadata(d).get("name") + " mounts models read-only");
+            }
+        }
+    }
+
+    // ---- files and images ---------------------------------------------------------------------------------
+
+    @Test
+    void kustomizationsListEveryManifest() throws IOException {
+        Path k8s = root.resolve("k8s");
+        Set<String> folders = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(k8s)) {
+            dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).forEach(folders::add);
+        }
+        assertTrue(folders.containsAll(services), "a k8s/ folder per service: " + folders);
+        assertTrue(folders.contains("topics"), "k8s/topics");
+        for (String folder : folders) {
+            Path dir = k8s.resolve(folder);
+            Path kustomization = dir.resolve("kustomization.yaml");
+            assertTrue(Files.exists(kustomization), "k8s/" + folder + "/kustomization.yaml");
+            Set<String> listed = list(map(loadAll(kustomization).get(0), "kustomization").get("resources"),
+                    "resources").stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> expected = new TreeSet<>();
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(DeploymentFilesTest::isYaml).map(f -> f.getFileName().toString())
+                        .filter(f -> !f.equals("kustomization.yaml")).forEach(expected::add);
+            }
+            if (folder.equals("base")) {
+                folders.stream().filter(f -> !f.equals("base") && !f.equals("overlays"))
+                        .forEach(f -> expected.add("../" + f));
+            }
+            assertEquals(expected, listed, "k8s/" + folder + "/kustomization.yaml resources");
+        }
+    }
+
+    @Test
+    void everyServiceBuildsAnImageWithJibAndServesHealthAndMetrics() throws IOException {
+        Map<String, Object> allInOne = map(loadAll(root.resolve(
+                "services/all-in-one/src/main/resources/application.yml")).get(0), "all-in-one application.yml");
+        String servicesPom = Files.readString(root.resolve("services/pom.xml"));
+        assertTrue(servicesPom.contains("<image>eclipse-temurin:17-jre</image>")
+                && servicesPom.contains("<image>facestream/${project.artifactId}:${project.version}</image>")
+                && servicesPom.contains("<mainClass>${facestream.main-class}</mainClass>"), "Jib in services/pom.xml");
+        for (String pom : List.of("pom.xml", "services/pom.xml")) {
+            Matcher jib = JIB_PLUGIN.matcher(Files.readString(root.resolve(pom)));
+            assertTrue(jib.find(), pom + " manages jib-maven-plugin");
+            assertFalse(jib.group().contains("<executions>"),
+                    pom + ": Jib bound to a phase; `mvn verify` must never build or push images");
+        }
+        String launcher = Files.readString(root.resolve("facestream"));
+        for (String flag : List.of("-Dai.djl.offline=true", "-DDJL_CACHE_DIR=", "-Djava.io.tmpdir=")) {
+            assertTrue(launcher.contains(flag) && servicesPom.contains("<jvmFlag>" + flag),
+                    "the image runs with the launcher's " + flag);
+        }
+        Matcher malloc = Pattern.compile("export (MALLOC_\\w+)=\"\\$\\{\\1:-(\\d+)}\"").matcher(launcher);
+        int variables = 0;
+        while (malloc.find()) {
+            variables++;
+            String element = "<" + malloc.group(1) + ">" + malloc.group(2) + "</" + malloc.group(1) + ">";
+            assertTrue(servicesPom.contains(element), "the image sets the launcher's " + element);
+        }
+        assertEquals(3, variables, "MALLOC_* variables of ./facestream");
+        for (String service : services) {
+            Path module = root.resolve("services").resolve(service);
+            String pom = Files.readString(module.resolve("pom.xml"));
+            assertTrue(pom.contains("<jib.skip>false</jib.skip>") && pom.contains("jib-maven-plugin"),
+                    service + " declares Jib and unskips it");
+            assertTrue(pom.contains("<facestream.main-class>" + mainClassOf(module) + "</facestream.main-class>"),
+                    service + " image runs " + mainClassOf(module));
+            Map<String, Object> yml = map(loadAll(module.resolve("src/main/resources/application.yml")).get(0),
+                    service + " application.yml");
+            assertEquals(allInOne.get("endpoints"), yml.get("endpoints"), service + ": endpoints as in all-in-one");
+            assertEquals(map(allInOne.get("micronaut"), "micronaut").get("metrics"),
+                    map(yml.get("micronaut"), "micronaut").get("metrics"), service + ": metrics as in all-in-one");
+            if (PUBLISHED.containsKey(service)) {
+                assertEquals(map(map(allInOne.get("micronaut"), "m").get("server"), "server").get("max-request-size"),
+                        map(map(yml.get("micronaut"), "m").get("server"), "server").get("max-request-size"),
+                        service + ": request size limit as in all-in-one");
+            }
+            assertFalse(yml.containsKey("facestream"), service + ": FaceStream settings come from the environment");
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** FACESTREAM_* names of every configuration record component; a map component ends in {@code _*}. */
+    private static Set<String> configurationEnvNames() {
+        Set<String> names = new TreeSet<>();
+        for (Class<?> config : List.of(PipelineConfig.class, DetectorConfig.class, EmbedderConfig.class,
+                MatcherConfig.class)) {
+            String prefix;
+            try {
+                prefix = (String) config.getField("PREFIX").get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(config + " has no PREFIX", e);
+            }
+            for (RecordComponent c : config.getRecordComponents()) {
+                String key = prefix + "." + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+                String env = key.toUpperCase().replace('.', '_').replace('-', '_');
+                names.add(Map.class.isAssignableFrom(c.getType()) ? env + "_*" : env);
+            }
+        }
+        return names;
+    }
+
+    private static void assertTopicsEqual(Map<String, String> declared, String where) {
+        Map<String, String> expected = new TreeMap<>();
+        for (TopicSpec spec : new Topics(PARTITIONS).specs()) {
+            expected.put(spec.name(), describe(spec.partitions(), spec.compacted() ? "compact" : "delete"));
+        }
+        List<String> problems = new ArrayList<>();
+        expected.forEach((name, want) -> {
+            String got = declared.get(name);
+            if (got == null) {
+                problems.add("missing " + name + " (" + want + ")");
+            } else if (!got.equals(want)) {
+                problems.add(name + ": " + got + ", Topics says " + want);
+            }
+        });
+        declared.keySet().stream().filter(n -> !expected.containsKey(n))
+                .forEach(n -> problems.add("not in Topics.specs(): " + n));
+        assertEquals(List.of(), problems, where + " disagree with Topics.specs()");
+    }
+
+    private static String describe(int partitions, String policy) {
+        return partitions + " partitions, cleanup.policy=" + policy;
+    }
+
+    private static Map<String, Object> services() {
+        return map(compose.get("services"), "docker-compose.yml services");
+    }
+
+    private static Map<String, Object> configMapData() {
+        return map(byName(kinds("ConfigMap")).get("facestream-config").get("data"), "ConfigMap facestream-config");
+    }
+
+    private static List<Map<String, Object>> kinds(String kind) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        manifests.values().forEach(docs -> docs.stream().filter(d -> kind.equals(d.get("kind"))).forEach(found::add));
+        return found;
+    }
+
+    private static Map<String, Map<String, Object>> byName(List<Map<String, Object>> docs) {
+        Map<String, Map<String, Object>> byName = new TreeMap<>();
+        for (Map<String, Object> d : docs) {
+            String name = String.valueOf(metadata(d).get("name"));
+            assertNull(byName.put(name, d), d.get("kind") + " " + name + " declared twice");
+        }
+        return byName;
+    }
+
+    private static Map<String, Object> metadata(Map<String, Object> doc) {
+        return map(doc.get("metadata"), doc.get("kind") + " metadata");
+    }
+
+    private static Map<String, Object> labels(Map<String, Object> doc) {
+        return map(metadata(doc).getOrDefault("labels", Map.of()), "labels");
+    }
+
+    private static Map<String, Object> podSpec(Map<String, Object> deployment) {
+        assertNotNull(deployment, "Deployment");
+        return map(map(map(deployment.get("spec"), "spec").get("template"), "template").get("spec"), "pod spec");
+    }
+
+    private static Map<String, Object> resources(Map<String, Object> container) {
+        return map(container.get("resources"), container.get("name") + " resources");
+    }
+
+    private static Map<String, Map<String, Object>> env(Map<String, Object> container) {
+        Map<String, Map<String, Object>> env = new LinkedHashMap<>();
+        for (Object e : list(container.getOrDefault("env", List.of()), "env")) {
+            Map<String, Object> var = map(e, "env entry");
+            env.put(String.valueOf(var.get("name")), var);
+        }
+        return env;
+    }
+
+    /** Compose environment as a map (the list form {@code - NAME=value} is accepted too). */
+    private static Map<String, Object> stringMap(Object environment, String what) {
+        if (environment instanceof List<?> entries) {
+            Map<String, Object> env = new LinkedHashMap<>();
+            for (Object entry : entries) {
+                String[] kv = String.valueOf(entry).split("=", 2);
+                env.put(kv[0], kv.length > 1 ? kv[1] : null);
+            }
+            return env;
+        }
+        Map<String, Object> env = new LinkedHashMap<>();
+        map(environment, what).forEach((k, v) -> env.put(k, v == null ? null : String.valueOf(v)));
+        return env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String what) {
+        if (!(value instanceof Map)) {
+            fail(what + ": expected a mapping, found " + value);
+        }
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value, String what) {
+        if (!(value instanceof List)) {
+            fail(what + ": expected a list, found " + value);
+        }
+        return (List<Object>) value;
+    }
+
+    private static List<Map<String, Object>> loadAll(Path file) throws IOException {
+        assertTrue(Files.isRegularFile(file), file + " exists");
+        List<Map<String, Object>> docs = new ArrayList<>();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader)) {
+                if (doc != null) {
+                    docs.add(map(doc, file.toString()));
+                }
+            }
+        }
+        assertFalse(docs.isEmpty(), file + " holds no YAML document");
+        return docs;
+    }
+
+    private static boolean isYaml(Path f) {
+        String name = f.getFileName().toString();
+        return Files.isRegularFile(f) && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    /** The Application class of a service module, or null for a module without a main. */
+    private static String mainClassOf(Path module) {
+        Path java = module.resolve("src/main/java");
+        if (!Files.isDirectory(java)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.walk(java)) {
+            return files.filter(f -> f.getFileName().toString().equals("Application.java"))
+                    .map(f -> java.relativize(f).toString().replace(java.getFileSystem().getSeparator(), ".")
+                            .replaceAll("\\.java$", ""))
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Path repositoryRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("services/all-in-one")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        throw new AssertionError("repository root not found above " + Path.of("").toAbsolutePath());
+    }
+}
