@@ -351,7 +351,7 @@ function reviewActions(item, best, node, result) {
       onclick: () => send('CONFIRM', { identityId: best.identityId }),
     }, `Confirm ${best.name}`) : null,
     best ? el('button', {
-      type: 'button', 'data-testid': 'not-this-person', onclick: () => send('NOT_THIS_PERSON', {}),
+      type: 'button', 'data-testid': 'not-this-person', onclick: () => send('NOT_THIS_PERSON', { identityId: best.identityId }),
     }, 'Not this person') : null,
     el('span', { className: 'group' }, relabelSelect, el('button', {
       type: 'button', 'data-testid': 'relabel',
