@@ -111,6 +111,12 @@ class DashboardApiTest {
         JsonNode strict = await(() -> find(get("/api/v1/matches?limit=100", VIEWER), strictFrame), "strict match");
         assertEquals("UNKNOWN", strict.get("decision").asText());
         assertEquals(0.99, strict.get("threshold").asDouble(), 1e-9);
+        // "Not this person" names whom the face is not (the retrainer's hard negative).
+        String strictFace = strict.get("faceId").asText();
+        assertEquals(400, send("POST", "/api/v1/feedback", "{\"faceId\":\"" + strictFace
+                + "\",\"verdict\":\"NOT_THIS_PERSON\"}", OPERATOR).statusCode());
+        assertEquals(201, send("POST", "/api/v1/feedback", "{\"faceId\":\"" + strictFace
+                + "\",\"verdict\":\"NOT_THIS_PERSON\",\"identityId\":\"" + simmId + "\"}", OPERATOR).statusCode());
         String normalFrame = publish("door", simm.get(2));
         assertEquals("KNOWN", await(() -> find(get("/api/v1/matches?limit=100", VIEWER), normalFrame), "door match")
                 .get("decision").asText());
