@@ -1,5 +1,6 @@
 package io.facestream.pipeline.model;
 
+import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
@@ -10,20 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +37,7 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
     private final BiFunction<ModelVersion, Path, M> loader;
     private final AtomicReference<M> current;
     private final AtomicReference<String> currentVersion;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     /**
      * @param initial the model to serve until an ACTIVE version is announced
@@ -59,17 +50,16 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
         this.loader = loader;
         this.current = new AtomicReference<>(initial);
         this.currentVersion = new AtomicReference<>(initialVersion);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(this::run, "active-model-" + modelName);
-        thread.setDaemon(true);
+        this.follower = new TopicFollower("active-model-" + modelName, bootstrapServers,
+                List.of(topics.models().name()), -1, r -> {
+                    if (modelName.equals(r.key()) && r.value() != null) {
+                        consider(r);
+                    }
+                });
     }
 
     public ActiveModelFollower<M> start() {
-        thread.start();
+        follower.start();
         return this;
     }
 
@@ -79,28 +69,6 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
 
     public String currentVersion() {
         return currentVersion.get();
-    }
-
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.models().name(), Duration.ofSeconds(30))
-                    .stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (modelName.equals(r.key()) && r.value() != null) {
-                        consider(r);
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("model follower for {} stopped", modelName, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(1));
-        }
     }
 
     private void consider(ConsumerRecord<String, byte[]> r) {
@@ -151,12 +119,6 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(3000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

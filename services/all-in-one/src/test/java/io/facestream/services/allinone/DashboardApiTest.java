@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
-import io.facestream.inference.testing.TestModels;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Feedback;
 import java.net.URI;
@@ -18,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,8 +38,8 @@ class DashboardApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String OPERATOR = basic("op", "op-password");
-    private static final String VIEWER = basic("watcher", "watcher-password");
+    private static final String OPERATOR = TestPipelines.OPERATOR;
+    private static final String VIEWER = TestPipelines.VIEWER;
     private static final Topics TOPICS = new Topics(4);
 
     @TempDir
@@ -52,10 +49,7 @@ class DashboardApiTest {
 
     @BeforeAll
     static void start() {
-        SharedData.require("faces-dev");
-        Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
-        users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
+        pipeline = TestPipelines.start(data);
         base = pipeline.baseUrl();
     }
 
@@ -219,7 +213,4 @@ class DashboardApiTest {
         }
     }
 
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
 }

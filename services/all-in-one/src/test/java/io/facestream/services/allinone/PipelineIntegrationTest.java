@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
-import io.facestream.inference.testing.TestModels;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
@@ -61,8 +60,8 @@ class PipelineIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String OPERATOR = basic("op", "op-password");
-    private static final String VIEWER = basic("watcher", "watcher-password");
+    private static final String OPERATOR = TestPipelines.OPERATOR;
+    private static final String VIEWER = TestPipelines.VIEWER;
     private static final Topics TOPICS = new Topics(4);
 
     @TempDir
@@ -72,10 +71,7 @@ class PipelineIntegrationTest {
 
     @BeforeAll
     static void start() {
-        SharedData.require("faces-dev");
-        Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
-        users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
+        pipeline = TestPipelines.start(data);
         base = pipeline.baseUrl();
     }
 
@@ -284,10 +280,6 @@ class PipelineIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String basic(String user, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8));
-    }
 
     private static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();

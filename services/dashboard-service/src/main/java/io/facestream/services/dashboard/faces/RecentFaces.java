@@ -1,24 +1,17 @@
 package io.facestream.services.dashboard.faces;
 
+import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.services.common.config.PipelineConfig;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,56 +33,31 @@ public class RecentFaces {
             return size() > CAPACITY;
         }
     };
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     public RecentFaces(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(this::run, "recent-faces");
-        thread.setDaemon(true);
-        thread.start();
+        follower = new TopicFollower("recent-faces", config.bootstrapServers(), List.of(topics.embeddings().name()),
+                CAPACITY, this::add).start();
+    }
+
+    private void add(ConsumerRecord<String, byte[]> r) {
+        try {
+            FaceEmbedding e = topics.embeddings().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            synchronized (this) {
+                faces.put(e.getFaceId(), e);
+            }
+        } catch (SerializationException | NullPointerException ex) {
+            LOG.debug("skipping embeddings record at offset {}", r.offset());
+        }
     }
 
     public synchronized Optional<FaceEmbedding> get(String faceId) {
         return Optional.ofNullable(faces.get(faceId));
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.embeddings().name(), Duration.ofSeconds(30))
-                    .stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.endOffsets(partitions).forEach((tp, end) -> consumer.seek(tp, Math.max(0, end - CAPACITY)));
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        FaceEmbedding e = topics.embeddings().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                        synchronized (this) {
-                            faces.put(e.getFaceId(), e);
-                        }
-                    } catch (SerializationException | NullPointerException ex) {
-                        LOG.debug("skipping embeddings record at offset {}", r.offset());
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("recent faces follower stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(1));
-        }
-    }
-
     @PreDestroy
     void close() {
-        running = false;
-        consumer.wakeup();
+        follower.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.facestream.services.dashboard.stats;
 
+import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
 import io.facestream.schema.FrameResult;
@@ -7,24 +8,16 @@ import io.facestream.schema.Match;
 import io.facestream.services.common.config.PipelineConfig;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,20 +44,12 @@ public class PipelineStats {
     private final Map<String, TreeMap<Instant, long[]>> perCamera = new ConcurrentHashMap<>();
     private final long[] knownScores = new long[BINS];
     private final long[] unknownScores = new long[BINS];
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower follower;
 
     public PipelineStats(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(this::run, "pipeline-stats");
-        thread.setDaemon(true);
-        thread.start();
+        follower = new TopicFollower("pipeline-stats", config.bootstrapServers(),
+                List.of(topics.frameResults().name(), topics.matches().name()), -1, this::apply).start();
     }
 
     public Set<String> cameras() {
@@ -103,29 +88,6 @@ public class PipelineStats {
         return (known ? knownScores : unknownScores).clone();
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.frameResults().name(), topics.matches().name())) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    apply(r);
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("statistics follower stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(1));
-        }
-    }
-
     private synchronized void apply(ConsumerRecord<String, byte[]> r) {
         try {
             if (r.topic().equals(topics.frameResults().name())) {
@@ -158,7 +120,6 @@ public class PipelineStats {
 
     @PreDestroy
     void close() {
-        running = false;
-        consumer.wakeup();
+        follower.close();
     }
 }

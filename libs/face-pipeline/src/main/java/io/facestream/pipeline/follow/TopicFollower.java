@@ -1,0 +1,111 @@
+package io.facestream.pipeline.follow;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of some topics on its own thread, without a consumer group, and hands each committed
+ * record to a callback: how a service keeps an in-memory view of a topic (the gallery, recent matches, the
+ * active model). It starts at the beginning, or at the last {@code n} records of each partition, and can tell
+ * when it has read everything that was there when it started.
+ */
+public final class TopicFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+
+    private final String name;
+    private final List<String> topics;
+    private final long lastRecords;
+    private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    /**
+     * @param lastRecords start this many records before the end of each partition; negative = the beginning
+     * @param onRecord called on the follower's thread, in partition order; must not block for long
+     */
+    public TopicFollower(String name, String bootstrapServers, List<String> topics, long lastRecords,
+            Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this.name = name;
+        this.topics = List.copyOf(topics);
+        this.lastRecords = lastRecords;
+        this.onRecord = onRecord;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+    }
+
+    public TopicFollower start() {
+        thread.start();
+        return this;
+    }
+
+    /** Waits until everything that was in the topics when the follower started has been handed over. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            if (lastRecords < 0) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                end.forEach((tp, offset) -> consumer.seek(tp, Math.max(0, offset - lastRecords)));
+            }
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    onRecord.accept(r);
+                }
+                if (caughtUp.getCount() > 0 && end.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped", name, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(1));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
