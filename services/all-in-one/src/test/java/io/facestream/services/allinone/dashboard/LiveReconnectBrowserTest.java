@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -97,8 +98,13 @@ class LiveReconnectBrowserTest {
         Browser.screenshot(browser, "live-reconnecting");
 
         pipeline = EmbeddedPipeline.start(data, TestModels.dir(), httpPort, kafkaPort, props);
-        WebElement card = awaitMatch(publish(photos.get(3)));
-        assertEquals("John_Simm", card.findElement(By.cssSelector("[data-testid=match-name]")).getText());
+        String frameId = publish(photos.get(3));
+        awaitMatch(frameId);
+        // The list may be redrawn when the stream reopens (it reloads recent matches), so read the name afresh.
+        By name = By.cssSelector("[data-testid=match][data-face-id^='" + frameId + "-'] [data-testid=match-name]");
+        assertEquals("John_Simm", new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(name).getText()));
         awaitStatus("live");
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.sameDocument;"),
                 "the match came without reloading the page");
