@@ -78,16 +78,7 @@ class DetectorRestartTest {
 
     @AfterAll
     static void stop() {
-        // Clients before the broker, or the broker's teardown waits for them.
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        StageTestKit.closeAll(producer, admin, kafka);
     }
 
     @Test

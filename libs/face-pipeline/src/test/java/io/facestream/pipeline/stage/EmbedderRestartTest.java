@@ -83,15 +83,7 @@ class EmbedderRestartTest {
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        StageTestKit.closeAll(producer, admin, kafka);
     }
 
     @Test

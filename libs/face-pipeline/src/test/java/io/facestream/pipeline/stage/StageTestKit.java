@@ -90,6 +90,20 @@ final class StageTestKit {
 
     // ---------------------------------------------------------------- clients
 
+    /** Closes the clients before the broker: the other way round the broker's teardown waits for them. */
+    static void closeAll(KafkaProducer<?, ?> producer, org.apache.kafka.clients.admin.Admin admin,
+            io.facestream.kafka.embedded.EmbeddedKafka kafka) {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(2));
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
-import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Feedback;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -28,37 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The dashboard's API on the running pipeline: review, feedback, cameras, statistics, thumbnails, roles. */
-class DashboardApiTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String OPERATOR = TestPipelines.OPERATOR;
-    private static final String VIEWER = TestPipelines.VIEWER;
-    private static final Topics TOPICS = new Topics(4);
-
-    @TempDir
-    static Path data;
-    static EmbeddedPipeline pipeline;
-    static String base;
-
-    @BeforeAll
-    static void start() {
-        pipeline = TestPipelines.start(data);
-        base = pipeline.baseUrl();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+class DashboardApiTest extends RunningPipelineTest {
 
     @Test
     void anUnknownFaceIsQueuedLabelledOnceAndCamerasAndStatsFollow() throws Exception {

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
 import io.facestream.pipeline.deadletter.DeadLetter;
-import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Frame;
@@ -16,7 +14,6 @@ import io.facestream.schema.Match;
 import io.facestream.vision.testing.OddEncodings;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -47,40 +44,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The product end to end in one JVM on the in-process broker: enroll people through the API, stream their
  * other photos from two cameras, and check the matches; then feed it bad input and check the dead letters.
  */
-class PipelineIntegrationTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String OPERATOR = TestPipelines.OPERATOR;
-    private static final String VIEWER = TestPipelines.VIEWER;
-    private static final Topics TOPICS = new Topics(4);
-
-    @TempDir
-    static Path data;
-    static EmbeddedPipeline pipeline;
-    static String base;
-
-    @BeforeAll
-    static void start() {
-        pipeline = TestPipelines.start(data);
-        base = pipeline.baseUrl();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+class PipelineIntegrationTest extends RunningPipelineTest {
 
     @Test
     void enrolledPeopleAreRecognisedAndStrangersAreNot() throws Exception {

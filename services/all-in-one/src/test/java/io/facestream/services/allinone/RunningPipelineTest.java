@@ -1,0 +1,54 @@
+package io.facestream.services.allinone;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.inference.testing.SharedData;
+import io.facestream.inference.testing.TestModels;
+import io.facestream.pipeline.topics.Topics;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base of the API tests: one all-in-one pipeline per test class on any free ports, with an operator and a
+ * viewer account, closed (services before broker) after the class.
+ */
+abstract class RunningPipelineTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final Topics TOPICS = new Topics(4);
+    static final String OPERATOR = basic("op", "op-password");
+    static final String VIEWER = basic("watcher", "watcher-password");
+
+    @TempDir
+    static Path data;
+    static EmbeddedPipeline pipeline;
+    static String base;
+
+    @BeforeAll
+    static void startPipeline() {
+        SharedData.require("faces-dev");
+        Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
+        users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
+        base = pipeline.baseUrl();
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+            pipeline = null;
+        }
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
