@@ -2,11 +2,17 @@ package io.facestream.pipeline.follow;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +41,8 @@ public final class TopicFollower implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Callers of {@link #sync} waiting for the records that were in the topics when they asked. */
+    private final Queue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
 
     /**
@@ -66,6 +74,26 @@ public final class TopicFollower implements AutoCloseable {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until every record that is in the topics <em>now</em> has been handed over: a read-your-writes
+     * barrier for a caller that knows something was written before it asked (e.g. the gallery of a model
+     * version that was announced afterwards).
+     *
+     * @return false when the follower did not get there within the timeout
+     */
+    public boolean sync(Duration timeout) throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        syncRequests.add(done); // taken up after the follower's current poll (at most 200 ms)
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(name + " stopped before it caught up", e.getCause());
+        }
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -80,14 +108,18 @@ public final class TopicFollower implements AutoCloseable {
             } else {
                 end.forEach((tp, offset) -> consumer.seek(tp, Math.max(0, offset - lastRecords)));
             }
+            Map<CompletableFuture<Void>, Map<TopicPartition, Long>> syncTargets = new HashMap<>();
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     onRecord.accept(r);
                 }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                for (CompletableFuture<Void> request; (request = syncRequests.poll()) != null; ) {
+                    syncTargets.put(request, consumer.endOffsets(partitions));
+                }
+                if (caughtUp.getCount() > 0 && reached(end)) {
                     caughtUp.countDown();
                 }
+                syncTargets.entrySet().removeIf(t -> reached(t.getValue()) && t.getKey().complete(null));
             }
         } catch (WakeupException e) {
             // closing
@@ -95,7 +127,13 @@ public final class TopicFollower implements AutoCloseable {
             LOG.error("{} stopped", name, e);
         } finally {
             consumer.close(Duration.ofSeconds(1));
+            IllegalStateException stopped = new IllegalStateException(name + " is closed");
+            syncRequests.forEach(r -> r.completeExceptionally(stopped));
         }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> targets) {
+        return targets.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
     @Override

@@ -46,6 +46,11 @@ public final class GalleryReplica implements AutoCloseable {
         return done;
     }
 
+    /** Waits until every gallery and identity record written so far has been applied to the view. */
+    public boolean sync(Duration timeout) throws InterruptedException {
+        return follower.sync(timeout);
+    }
+
     private void apply(ConsumerRecord<String, byte[]> r) {
         try {
             if (r.topic().equals(topics.gallery().name())) {

@@ -11,6 +11,9 @@ import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Match;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -18,6 +21,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Matches one embedding against the gallery, or routes it to the dead-letter sink with the reason. */
 final class MatchProcessor implements Processor<String, byte[], String, byte[]> {
@@ -29,11 +34,20 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final MatchConfig config;
     private final GalleryView gallery;
     private final Clock clock;
+    /** How long a new model version may wait for its gallery before it is matched against what is there. */
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(MatchProcessor.class);
+
     private final CameraSettings cameras;
+    private final GallerySync sync;
+    /** Model versions whose gallery this processor has waited for. */
+    private final Set<String> syncedVersions = new HashSet<>();
     private ProcessorContext<String, byte[]> context;
 
-    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock, CameraSettings cameras) {
+    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock, CameraSettings cameras,
+            GallerySync sync) {
         this.cameras = cameras;
+        this.sync = sync;
         this.topics = topics;
         this.config = config;
         this.gallery = gallery;
@@ -68,6 +82,21 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
 
+    private void awaitGallery(String modelVersion) {
+        if (syncedVersions.contains(modelVersion)) {
+            return;
+        }
+        try {
+            if (!sync.awaitWritten(SYNC_TIMEOUT)) {
+                LOG.warn("gallery of model version {} not caught up within {}; matching against what is there",
+                        modelVersion, SYNC_TIMEOUT);
+            }
+            syncedVersions.add(modelVersion);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private float[] validVector(FaceEmbedding e) throws RejectedRecordException {
         List<Float> v = e.getVector();
         if (v.size() != config.dimension()) {
@@ -93,6 +122,7 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     }
 
     private Match match(FaceEmbedding e, float[] query) {
+        awaitGallery(e.getModelVersion());
         long galleryVersion = gallery.version();
         List<ScoredIdentity> top = gallery.search(e.getModelVersion(), query, config.topK());
         List<Candidate> candidates = new ArrayList<>(top.size());

@@ -31,11 +31,20 @@ public final class MatchingTopology {
     /** With run-time camera settings: thresholds and the enabled flag apply from the next face on. */
     public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock,
             CameraSettings cameras) {
+        return build(topics, config, gallery, clock, cameras, GallerySync.NONE);
+    }
+
+    /**
+     * @param sync called before the first match of each model version, so a version rolled out while the
+     *     matcher runs is matched against its complete gallery
+     */
+    public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock,
+            CameraSettings cameras, GallerySync sync) {
         Topology t = new Topology();
         // Values arrive as bytes so a record that is not Avro reaches the processor and its dead-letter
         // branch, instead of failing the whole task in the deserializer.
         t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings().name());
-        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, gallery, clock, cameras), SOURCE);
+        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, gallery, clock, cameras, sync), SOURCE);
         t.addSink(MATCHES_SINK, topics.matches().name(), new StringSerializer(), new ByteArraySerializer(), MATCHER);
         t.addSink(DEAD_LETTER_SINK, topics.embeddings().deadLetterTopic(), new StringSerializer(),
                 new ByteArraySerializer(), MATCHER);

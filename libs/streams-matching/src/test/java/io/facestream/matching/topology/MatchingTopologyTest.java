@@ -166,6 +166,40 @@ class MatchingTopologyTest {
     }
 
     @Test
+    void theFirstFaceOfANewModelVersionWaitsUntilTheGalleryHasCaughtUpAndLaterOnesDoNot() {
+        driver.close();
+        // The replica catches up inside the barrier: version C's gallery lands only when the matcher syncs.
+        List<String> syncs = new ArrayList<>();
+        GallerySync replicaCatchingUp = timeout -> {
+            syncs.add("sync");
+            if (gallery.size("C") == 0) {
+                sample("bob", "s3", "C", 0, 0, 1, 0);
+            }
+            return true;
+        };
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "matching-topology-sync-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(MatchingTopology.build(TOPICS, CONFIG, gallery,
+                Clock.fixed(NOW, ZoneOffset.UTC), new CameraSettings(), replicaCatchingUp), p);
+        embeddings = driver.createInputTopic("embeddings", new StringSerializer(), new ByteArraySerializer());
+        matches = driver.createOutputTopic("matches", new StringDeserializer(), new ByteArrayDeserializer());
+
+        embeddings.pipeInput("cam-1", serialize(embedding("face-1", "cam-1", "A", v(1, 0, 0, 0))));
+        embeddings.pipeInput("cam-1", serialize(embedding("face-2", "cam-1", "C", v(0, 0, 1, 0))));
+        embeddings.pipeInput("cam-1", serialize(embedding("face-3", "cam-1", "C", v(0, 0, 1, 0))));
+        embeddings.pipeInput("cam-1", serialize(embedding("face-4", "cam-1", "A", v(1, 0, 0, 0))));
+
+        List<Match> out = matches.readValuesToList().stream()
+                .map(b -> TOPICS.matches().valueSerde().deserializer().deserialize("matches", b)).toList();
+        assertEquals(4, out.size(), "every face matched");
+        assertEquals(Decision.KNOWN, out.get(1).getDecision(), "the first face of C already sees C's gallery");
+        assertEquals("bob", out.get(1).getCandidates().get(0).getIdentityId());
+        assertEquals("C", out.get(1).getModelVersion());
+        assertEquals(List.of("sync", "sync"), syncs, "one barrier per model version (A and C), not per face");
+    }
+
+    @Test
     void anErasedIdentityIsNoLongerACandidate() {
         gallery.applyIdentity("alice", null);
 
