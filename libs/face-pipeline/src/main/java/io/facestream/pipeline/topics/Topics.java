@@ -65,7 +65,10 @@ public record Topics(int partitions) {
         return new Topic<>("feedback", partitions, false, AvroSerde.of(Feedback.class));
     }
 
-    /** Key model name; the latest version record per model. */
+    /**
+     * Key {@code <model>/<version>}: each version's latest state; key {@code <model>}: the version ACTIVE now
+     * (see {@code ModelAnnouncer}). One partition, so a version's state and the pointer stay in order.
+     */
     public Topic<ModelVersion> models() {
         return new Topic<>("models", 1, true, AvroSerde.of(ModelVersion.class));
     }
@@ -77,7 +80,7 @@ public record Topics(int partitions) {
                 feedback(), models())) {
             specs.add(t.spec());
         }
-        for (Topic<?> consumed : List.of(frames(), faces(), embeddings())) {
+        for (Topic<?> consumed : List.of(frames(), faces(), embeddings(), feedback())) {
             specs.add(consumed.deadLetterSpec());
         }
         return specs;

@@ -37,7 +37,7 @@ public class MatchingStreams {
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock, cameras), p);
+        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock, cameras, replica::sync), p);
         // A failing record goes to the dead-letter topic inside the topology; anything else is infrastructure:
         // replace the thread and carry on rather than stop matching.
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse

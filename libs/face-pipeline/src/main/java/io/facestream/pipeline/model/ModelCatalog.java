@@ -1,0 +1,92 @@
+package io.facestream.pipeline.model;
+
+import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.ModelVersion;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every version of one model as the {@code models} topic tells it (keys as in {@link ModelAnnouncer}): each
+ * version's latest state and the ACTIVE pointer. For the model API and for the retrainer, which trains from
+ * the active version.
+ */
+public final class ModelCatalog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+
+    private final String modelName;
+    private final Topics topics;
+    private final Map<String, ModelVersion> versions = new ConcurrentHashMap<>();
+    private volatile ModelVersion active;
+    private final TopicFollower follower;
+
+    public ModelCatalog(String bootstrapServers, Topics topics, String modelName) {
+        this.modelName = modelName;
+        this.topics = topics;
+        this.follower = new TopicFollower("model-catalog-" + modelName, bootstrapServers,
+                List.of(topics.models().name()), -1, this::apply);
+    }
+
+    /** Starts following and waits until the versions announced so far are known. */
+    public ModelCatalog start(Duration timeout) throws InterruptedException {
+        follower.start();
+        if (!follower.awaitCaughtUp(timeout)) {
+            throw new IllegalStateException("the models topic was not read within " + timeout);
+        }
+        return this;
+    }
+
+    /** Waits until everything announced so far is known (after this instance announced something itself). */
+    public boolean sync(Duration timeout) throws InterruptedException {
+        return follower.sync(timeout);
+    }
+
+    /** The ACTIVE version, or empty while the pre-trained model serves. */
+    public Optional<ModelVersion> active() {
+        return Optional.ofNullable(active);
+    }
+
+    /** Every version, newest first. */
+    public List<ModelVersion> versions() {
+        return versions.values().stream().sorted(Comparator.comparing(ModelVersion::getCreatedAt).reversed()
+                .thenComparing(ModelVersion::getVersion)).toList();
+    }
+
+    public Optional<ModelVersion> version(String version) {
+        return Optional.ofNullable(versions.get(version));
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null || r.value() == null) {
+            return;
+        }
+        boolean pointer = r.key().equals(modelName);
+        if (!pointer && !r.key().startsWith(modelName + "/")) {
+            return;
+        }
+        try {
+            ModelVersion v = topics.models().decode(r.value());
+            if (pointer) {
+                active = v;
+            } else {
+                versions.put(v.getVersion(), v);
+            }
+        } catch (RejectedRecordException e) {
+            LOG.warn("skipping undecodable models record at offset {}: {}", r.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        follower.close();
+    }
+}

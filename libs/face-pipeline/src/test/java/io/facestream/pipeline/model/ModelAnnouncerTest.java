@@ -1,0 +1,75 @@
+package io.facestream.pipeline.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facestream.kafka.embedded.EmbeddedKafka;
+import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
+import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.ModelStatus;
+import io.facestream.schema.ModelVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The models topic's two kinds of key: a rejected candidate is only ever written under its own key, so the
+ * model's ACTIVE pointer (what compaction keeps for the bare model name) always names a version that passed.
+ */
+class ModelAnnouncerTest {
+
+    private static final Topics TOPICS = new Topics(1);
+
+    @Test
+    void candidatesAndRejectionsStayUnderTheirOwnKeyAndActivationMovesThePointerAndRetiresThePrevious()
+            throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
+            }
+            List<String> keys = new ArrayList<>();
+            try (ModelAnnouncer announcer = new ModelAnnouncer(kafka.bootstrapServers(), TOPICS);
+                    ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), TOPICS, "mfn")
+                            .start(Duration.ofSeconds(30));
+                    var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", kafka.bootstrapServers(),
+                            List.of("models"), -1, r -> keys.add(r.key())).start()) {
+                ModelVersion v1 = version("v1", ModelStatus.CANDIDATE, 1);
+                ModelVersion v2 = version("v2", ModelStatus.CANDIDATE, 2);
+                announcer.record(v1);
+                announcer.activate(v1, null);
+                announcer.record(v2);
+                announcer.record(ModelVersion.newBuilder(v2).setStatus(ModelStatus.REJECTED).build());
+                ModelVersion v3 = version("v3", ModelStatus.CANDIDATE, 3);
+                announcer.record(v3);
+                announcer.activate(v3, catalog.active().orElseThrow());
+                assertThrows(IllegalArgumentException.class,
+                        () -> announcer.record(ModelVersion.newBuilder(v3).setStatus(ModelStatus.ACTIVE).build()));
+
+                assertTrue(catalog.sync(Duration.ofSeconds(30)));
+                assertTrue(keysSeen.sync(Duration.ofSeconds(30)));
+                assertEquals("v3", catalog.active().orElseThrow().getVersion());
+                assertEquals(ModelStatus.ACTIVE, catalog.active().orElseThrow().getStatus());
+                assertEquals(ModelStatus.RETIRED, catalog.version("v1").orElseThrow().getStatus());
+                assertEquals(ModelStatus.REJECTED, catalog.version("v2").orElseThrow().getStatus());
+                assertEquals(ModelStatus.ACTIVE, catalog.version("v3").orElseThrow().getStatus());
+                assertEquals(List.of("v3", "v2", "v1"), catalog.versions().stream().map(ModelVersion::getVersion)
+                        .toList(), "newest first");
+                assertEquals(List.of("mfn/v1", "mfn/v1", "mfn", "mfn/v2", "mfn/v2", "mfn/v3", "mfn/v3", "mfn",
+                        "mfn/v1"), keys, "the bare key is written only by activations");
+            }
+        }
+    }
+
+    private static ModelVersion version(String v, ModelStatus status, long second) {
+        return ModelVersion.newBuilder().setModelName("mfn").setVersion(v).setArtifactUri("file:/models/" + v)
+                .setSha256("ab").setMetrics(Map.of("macroF1", 0.5)).setStatus(status)
+                .setCreatedAt(Instant.ofEpochSecond(second)).build();
+    }
+}
