@@ -7,6 +7,7 @@ import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.services.matcher.enroll.ActiveEnroller;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
 import io.facestream.schema.Identity;
@@ -137,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Gallery enroll(EmbeddedPipeline pipeline) throws Exception {
-        Enroller enroller = pipeline.context().getBean(Enroller.class);
+        Enroller enroller = pipeline.context().getBean(ActiveEnroller.class).current();
         GalleryWriter writer = pipeline.context().getBean(GalleryWriter.class);
         Path folder = enrollDir != null ? enrollDir : sharedDir.resolve("faces-dev/dlib_johns");
         if (enrollDir != null || Files.isDirectory(folder)) {

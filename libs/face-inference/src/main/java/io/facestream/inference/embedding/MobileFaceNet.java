@@ -1,13 +1,16 @@
 package io.facestream.inference.embedding;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import io.facestream.inference.model.Network;
 import io.facestream.inference.nn.Chain;
 import io.facestream.inference.nn.ChannelPrelu;
 import io.facestream.inference.nn.TfConv2d;
 import io.facestream.inference.nn.TfPadding;
 import io.facestream.inference.tflite.WeightSequence;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +28,8 @@ public final class MobileFaceNet {
 
     public static final int INPUT_SIZE = 112;
     public static final int EMBEDDING_SIZE = 192;
+    /** The model's name on the {@code models} topic and in the model store. */
+    public static final String MODEL_NAME = "mobilefacenet";
 
     /** (input channels, expanded channels, output channels, stride) of each bottleneck, in order. */
     private static final int[][] BOTTLENECKS = {
@@ -35,6 +40,16 @@ public final class MobileFaceNet {
     };
 
     private MobileFaceNet() {
+    }
+
+    /**
+     * Opens a MobileFaceNet artifact: the pre-trained {@code .tflite} file, or a parameter file of a
+     * fine-tuned version ({@link Network#saveParameters}).
+     */
+    public static Network open(Path artifact, Device device) {
+        return artifact.getFileName().toString().endsWith(".tflite")
+                ? Network.fromTflite(MODEL_NAME, build(), artifact, device, MobileFaceNet::load)
+                : Network.fromParameters(MODEL_NAME, build(), artifact, device);
     }
 
     /** A new, unloaded network. */

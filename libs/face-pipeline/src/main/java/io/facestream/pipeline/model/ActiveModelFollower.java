@@ -99,7 +99,8 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
         }
     }
 
-    static Path artifactPath(String uri) {
+    /** The file an artifact URI names ({@code file:} URIs and plain paths). */
+    public static Path artifactPath(String uri) {
         return uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
     }
 

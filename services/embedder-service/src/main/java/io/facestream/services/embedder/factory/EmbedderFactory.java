@@ -5,7 +5,6 @@ import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
-import io.facestream.inference.model.Network;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.topics.Topics;
@@ -19,7 +18,7 @@ import jakarta.inject.Singleton;
 public class EmbedderFactory {
 
     /** Model name of the embedding network on the {@code models} topic. */
-    public static final String MODEL_NAME = "mobilefacenet";
+    public static final String MODEL_NAME = MobileFaceNet.MODEL_NAME;
 
     /**
      * The embedder currently ACTIVE on the {@code models} topic; until one is announced, the pre-trained
@@ -33,13 +32,8 @@ public class EmbedderFactory {
         CropEmbedder initial = new CropEmbedder(new FaceEmbedder(models.mobileFaceNet(), config.maxBatch()),
                 dir.embeddingModelVersion());
         return new ActiveModelFollower<>(pipeline.bootstrapServers(), topics, MODEL_NAME, initial,
-                dir.embeddingModelVersion(), (version, artifact) -> {
-                    Network network = artifact.toString().endsWith(".tflite")
-                            ? Network.fromTflite(MODEL_NAME, MobileFaceNet.build(), artifact,
-                                    Engine.getEngine("PyTorch").defaultDevice(), MobileFaceNet::load)
-                            : Network.fromParameters(MODEL_NAME, MobileFaceNet.build(), artifact,
-                                    Engine.getEngine("PyTorch").defaultDevice());
-                    return new CropEmbedder(new FaceEmbedder(network, config.maxBatch()), version.getVersion());
-                }).start();
+                dir.embeddingModelVersion(), (version, artifact) -> new CropEmbedder(new FaceEmbedder(
+                        MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()), config.maxBatch()),
+                        version.getVersion())).start();
     }
 }

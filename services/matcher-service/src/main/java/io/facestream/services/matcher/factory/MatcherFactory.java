@@ -1,23 +1,14 @@
 package io.facestream.services.matcher.factory;
 
-import io.facestream.inference.analysis.FaceAnalyzer;
-import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.embedding.MobileFaceNet;
-import io.facestream.inference.model.FaceModels;
-import io.facestream.inference.model.ModelDirectory;
-import io.facestream.inference.mtcnn.MtcnnConfig;
-import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
-import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
-import io.facestream.vision.decode.ImageDecoder;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.time.Duration;
 
 @Factory
@@ -42,12 +33,5 @@ public class MatcherFactory {
     @Singleton
     CameraSettings cameraSettings() {
         return new CameraSettings();
-    }
-
-    @Singleton
-    Enroller enroller(FaceModels models, ModelDirectory dir, ImageDecoder decoder, Clock clock) {
-        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
-        return new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(), 8)),
-                dir.embeddingModelVersion(), clock);
     }
 }

@@ -2,7 +2,7 @@ package io.facestream.services.matcher.http;
 
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
-import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.services.matcher.enroll.ActiveEnroller;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.services.common.security.Roles;
@@ -36,10 +36,10 @@ public class IdentitiesController {
 
     private final GalleryView gallery;
     private final GalleryWriter writer;
-    private final Enroller enroller;
+    private final ActiveEnroller enroller;
     private final Clock clock;
 
-    public IdentitiesController(GalleryView gallery, GalleryWriter writer, Enroller enroller, Clock clock) {
+    public IdentitiesController(GalleryView gallery, GalleryWriter writer, ActiveEnroller enroller, Clock clock) {
         this.gallery = gallery;
         this.writer = writer;
         this.enroller = enroller;
@@ -89,7 +89,7 @@ public class IdentitiesController {
             return HttpResponse.badRequest(new Problem("the body is empty; send a JPEG or PNG photo"));
         }
         try {
-            GallerySample sample = enroller.enroll(id, image);
+            GallerySample sample = enroller.current().enroll(id, image);
             writer.putSample(sample);
             return HttpResponse.created(new Enrolled(id, sample.getSampleId(), sample.getModelVersion()));
         } catch (RejectedRecordException e) {

@@ -1,0 +1,48 @@
+package io.facestream.services.matcher.enroll;
+
+import ai.djl.engine.Engine;
+import io.facestream.inference.analysis.FaceAnalyzer;
+import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.inference.model.FaceModels;
+import io.facestream.inference.model.ModelDirectory;
+import io.facestream.inference.mtcnn.MtcnnConfig;
+import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.pipeline.model.ActiveModelFollower;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.vision.decode.ImageDecoder;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * Enrollment with the embedding model that serves: a photo enrolled after a rollout is embedded by the new
+ * version, like the faces it will be compared with.
+ */
+@Singleton
+public class ActiveEnroller {
+
+    private final ActiveModelFollower<Enroller> follower;
+
+    public ActiveEnroller(PipelineConfig pipeline, Topics topics, FaceModels models, ModelDirectory dir,
+            ImageDecoder decoder, Clock clock) {
+        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
+        Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
+                8)), dir.embeddingModelVersion(), clock);
+        follower = new ActiveModelFollower<>(pipeline.bootstrapServers(), topics, MobileFaceNet.MODEL_NAME, initial,
+                dir.embeddingModelVersion(), (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
+                        new FaceEmbedder(MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()),
+                                8)), version.getVersion(), clock)).start();
+    }
+
+    public Enroller current() {
+        return follower.current();
+    }
+
+    @PreDestroy
+    void close() {
+        follower.close();
+    }
+}
