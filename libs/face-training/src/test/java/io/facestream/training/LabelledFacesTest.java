@@ -45,6 +45,21 @@ class LabelledFacesTest {
     }
 
     @Test
+    void aRelabelledCropLeavesItsOldClassAndASnapshotDoesNotFollowLaterLabels() throws Exception {
+        LabelledFaces data = new LabelledFaces(root.resolve("live"));
+        data.add("ann", A);
+        data.add("ann", B);
+        data.relabel("bob", A);
+        assertEquals(Map.of("ann", 1L, "bob", 1L), data.counts());
+        data.notThisPerson("bob", C);
+        LabelledFaces snapshot = data.copyTo(root.resolve("snapshot"));
+        data.add("carl", C);
+        assertEquals(Map.of("ann", 1L, "bob", 1L), snapshot.counts());
+        assertEquals(1, snapshot.negativesOf("bob").size());
+        assertEquals(Map.of("ann", 1L, "bob", 1L, "carl", 1L), data.counts());
+    }
+
+    @Test
     void identityIdsCannotEscapeTheFolder() throws Exception {
         LabelledFaces data = new LabelledFaces(root);
         assertThrows(IllegalArgumentException.class, () -> data.add("../etc", A));

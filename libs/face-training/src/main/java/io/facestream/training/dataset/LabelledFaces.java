@@ -57,6 +57,38 @@ public final class LabelledFaces {
         return file;
     }
 
+    /**
+     * Stores a face of {@code identityId} and takes the same crop out of every other identity's faces: an
+     * operator's correction replaces the earlier label.
+     */
+    public Path relabel(String identityId, byte[] png) throws IOException {
+        String name = sha256(png) + ".png";
+        try (Stream<Path> dirs = Files.list(faces)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                if (!dir.getFileName().toString().equals(identityId)) {
+                    Files.deleteIfExists(dir.resolve(name));
+                }
+            }
+        }
+        return add(identityId, png);
+    }
+
+    /**
+     * Copies the whole store to {@code target} (a training job's fixed snapshot: labels arriving while it
+     * trains do not change its data).
+     */
+    public LabelledFaces copyTo(Path target) throws IOException {
+        Path root = faces.getParent();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".png")).toList()) {
+                Path to = target.resolve(root.relativize(p).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return new LabelledFaces(target);
+    }
+
     /** Erasure: every face of the person and every negative kept for them is deleted. */
     public void erase(String identityId) throws IOException {
         String id = checked(identityId);
