@@ -16,7 +16,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole system in one JVM: an in-process KRaft broker, every topic created explicitly, and one Micronaut
- * context holding every service (ingest, detector, embedder, matcher with enrollment and the matches API).
+ * context holding every service (ingest, detector, embedder, matcher with enrollment and the matches API,
+ * dashboard, retrainer).
  */
 public final class EmbeddedPipeline implements AutoCloseable {
 
@@ -58,6 +59,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
             props.put("facestream.partitions", topics.partitions());
             props.put("facestream.model-dir", modelDir.toString());
             props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
+            props.put("facestream.retrainer.work-dir", dataDir.resolve("retrainer").toString());
+            props.put("facestream.retrainer.model-store", dataDir.resolve("model-store").toString());
             props.put("micronaut.server.port", port);
             // Login cookies are signed with a secret made for this start: restarting logs everybody out, and no
             // secret sits in any configuration file.

@@ -1,0 +1,121 @@
+package io.facestream.services.retrainer.factory;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.inference.model.FaceModels;
+import io.facestream.inference.model.ModelDirectory;
+import io.facestream.inference.model.ModelFile;
+import io.facestream.inference.mtcnn.MtcnnConfig;
+import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.embed.CropEmbedder;
+import io.facestream.pipeline.model.ActiveModelFollower;
+import io.facestream.pipeline.model.ModelAnnouncer;
+import io.facestream.pipeline.model.ModelCatalog;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.retraining.dataset.FeedbackDataset;
+import io.facestream.retraining.gallery.GalleryMigration;
+import io.facestream.retraining.job.RetrainJobs;
+import io.facestream.retraining.rollout.ModelRollout;
+import io.facestream.retraining.store.ModelStore;
+import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.retrainer.config.RetrainerConfig;
+import io.facestream.training.crop.FaceCropper;
+import io.facestream.training.dataset.LabelledFaces;
+import io.facestream.training.gate.EvaluationGate;
+import io.facestream.training.reference.ReferencePairs;
+import io.facestream.vision.decode.ImageDecoder;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+@Factory
+public class RetrainerFactory {
+
+    private static final Duration START_WITHIN = Duration.ofSeconds(60);
+
+    @Singleton
+    FeedbackDataset feedbackDataset(RetrainerConfig config) throws IOException {
+        return new FeedbackDataset(new LabelledFaces(Path.of(config.workDir()).resolve("labelled")));
+    }
+
+    @Singleton
+    ModelStore modelStore(RetrainerConfig config) throws IOException {
+        return new ModelStore(Path.of(config.modelStore()));
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ModelAnnouncer modelAnnouncer(PipelineConfig pipeline, Topics topics) {
+        return new ModelAnnouncer(pipeline.bootstrapServers(), topics);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    ModelCatalog modelCatalog(PipelineConfig pipeline, Topics topics) throws InterruptedException {
+        return new ModelCatalog(pipeline.bootstrapServers(), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    GalleryMigration galleryMigration(PipelineConfig pipeline, Topics topics) throws InterruptedException {
+        return new GalleryMigration(pipeline.bootstrapServers(), topics).start(START_WITHIN);
+    }
+
+    @Singleton
+    ModelRollout modelRollout(RetrainerConfig config, ModelStore store, ModelAnnouncer announcer,
+            ModelCatalog catalog, GalleryMigration gallery, ModelDirectory dir, Clock clock) {
+        Device device = Engine.getEngine("PyTorch").defaultDevice();
+        return new ModelRollout(MobileFaceNet.MODEL_NAME, store, announcer, catalog, gallery,
+                new EvaluationGate(config.gateMargin(), config.referenceTolerance()),
+                (version, artifact) -> new CropEmbedder(new FaceEmbedder(MobileFaceNet.open(artifact, device), 32),
+                        version),
+                dir.embeddingModelVersion(), clock);
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    RetrainJobs retrainJobs(RetrainerConfig config, FeedbackDataset dataset, ModelRollout rollout,
+            ModelCatalog catalog, ModelDirectory dir, FaceModels models, ImageDecoder decoder, Clock clock) {
+        // Train from what serves: the ACTIVE version's artifact, or the pre-trained weights.
+        RetrainJobs.BaseModel base = () -> catalog.active()
+                .map(v -> ActiveModelFollower.artifactPath(v.getArtifactUri()))
+                .orElse(dir.file(ModelFile.MOBILEFACENET));
+        return new RetrainJobs(dataset, Path.of(config.workDir()), config.training(),
+                Engine.getEngine("PyTorch").defaultDevice(), base, reference(config, models, decoder), rollout,
+                MobileFaceNet.MODEL_NAME, clock);
+    }
+
+    /** Loaded on the first job's thread (faces are detected once), then kept. */
+    private static Supplier<ReferencePairs> reference(RetrainerConfig config, FaceModels models,
+            ImageDecoder decoder) {
+        if (config.referencePairs() == null || config.referencePairs().isBlank()) {
+            return () -> null;
+        }
+        Path pairs = Path.of(config.referencePairs());
+        Path root = config.referenceRoot() != null ? Path.of(config.referenceRoot()) : pairs.getParent();
+        return new Supplier<>() {
+            private ReferencePairs loaded;
+
+            @Override
+            public synchronized ReferencePairs get() {
+                if (loaded == null) {
+                    try {
+                        loaded = ReferencePairs.load(pairs, root, new FaceCropper(new MtcnnDetector(models.pnet(),
+                                models.rnet(), models.onet(), MtcnnConfig.DEFAULT)), decoder);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read the reference pairs " + pairs, e);
+                    }
+                }
+                return loaded;
+            }
+        };
+    }
+}
