@@ -20,6 +20,7 @@ const state = {
   stream: null,
   reconnectTimer: null,
   charts: {},
+  modelsTimer: null,
 };
 
 // ---------- small helpers ----------
@@ -127,13 +128,15 @@ function setMessage(node, text, ok) {
 
 // ---------- tabs ----------
 
-const TABS = ['live', 'review', 'identities', 'cameras', 'stats'];
+const TABS = ['live', 'review', 'identities', 'cameras', 'stats', 'models'];
+const JOB_POLL_MS = 2000;  // while a retraining job runs and the Models tab is open
 const onShow = {
   live: () => {},
   review: () => loadReview(),
   identities: () => loadIdentities(),
   cameras: () => loadCameras(),
   stats: () => loadStats(),
+  models: () => loadModels(),
 };
 
 function showTab(name) {
@@ -665,6 +668,68 @@ async function loadStats() {
   document.body.dataset.statsDrawn = 'true';
 }
 
+// ---------- Models ----------
+
+function pair(metrics, name, digits) {
+  const before = metrics[`${name}Before`];
+  const after = metrics[`${name}After`];
+  if (before === undefined || after === undefined) return '–';
+  return `${before.toFixed(digits)} → ${after.toFixed(digits)}`;
+}
+
+function jobRow(job) {
+  const progress = job.state === 'RUNNING'
+    ? `${job.phase}${job.phase === 'train' ? ` ${job.step}/${job.steps}` : ''}${job.loss != null ? ` · loss ${job.loss.toFixed(3)}` : ''}`
+    : (job.error || job.phase);
+  const bar = el('progress', { max: job.steps || 1, value: job.state === 'RUNNING' ? job.step : (job.steps || 1) });
+  return el('tr', { 'data-testid': 'job-row', 'data-job-id': job.id, 'data-state': job.state },
+    el('td', {}, formatTime(job.startedAt || job.createdAt)),
+    el('td', {}, job.trigger),
+    el('td', { 'data-testid': 'job-state' }, job.state),
+    el('td', {}, bar, ' ', progress),
+    el('td', {}, job.candidateVersion || '–'),
+    el('td', { 'data-testid': 'job-decision' }, job.decision || '–'));
+}
+
+function versionRow(version) {
+  const m = version.metrics || {};
+  const files = ['report.md', 'confusion.png', 'roc.png', 'pr.png'].map((name) => el('a', {
+    href: `/api/v1/models/versions/${encodeURIComponent(version.version)}/files/${name}`, target: '_blank',
+  }, name.replace(/\..*/, '')));
+  return el('tr', { 'data-testid': 'version-row', 'data-version': version.version },
+    el('td', {}, version.version),
+    el('td', { 'data-testid': 'version-status' }, version.status),
+    el('td', { className: 'num' }, pair(m, 'macroF1', 3)),
+    el('td', { className: 'num' }, pair(m, 'verificationAccuracy', 3)),
+    el('td', { className: 'cell-actions' }, ...files));
+}
+
+async function loadModels() {
+  const [models, jobs] = await Promise.all([api('GET', '/api/v1/models'), api('GET', '/api/v1/models/jobs')]);
+  $('models-serving').textContent = models.serving;
+  $('version-rows').replaceChildren(...models.versions.map(versionRow));
+  $('version-empty').hidden = models.versions.length > 0;
+  $('job-rows').replaceChildren(...jobs.map(jobRow));
+  $('job-empty').hidden = jobs.length > 0;
+  const running = jobs.some((j) => j.state === 'RUNNING' || j.state === 'QUEUED');
+  if ($('models-retrain')) $('models-retrain').disabled = running;
+  clearTimeout(state.modelsTimer);
+  if (running && document.body.dataset.tab === 'models') {
+    state.modelsTimer = setTimeout(() => loadModels().catch(reportFailure('Loading models')), JOB_POLL_MS);
+  }
+}
+
+async function retrainNow() {
+  const message = $('models-message');
+  try {
+    const job = await api('POST', '/api/v1/models/retrain');
+    setMessage(message, `Job ${job.id.slice(0, 8)} started`, true);
+  } catch (e) {
+    setMessage(message, e.status === 409 ? 'A retraining job is already running' : `Failed: ${e.message}`, false);
+  }
+  await loadModels();
+}
+
 // ---------- start ----------
 
 function reportFailure(where) {
@@ -692,6 +757,7 @@ async function start() {
   $('review-refresh').addEventListener('click', () => loadReview().catch(reportFailure('Loading the review queue')));
   $('cameras-refresh').addEventListener('click', () => loadCameras().catch(reportFailure('Loading cameras')));
   $('stats-refresh').addEventListener('click', () => loadStats().catch(reportFailure('Loading stats')));
+  $('models-refresh').addEventListener('click', () => loadModels().catch(reportFailure('Loading models')));
 
   try {
     await loadMe();
@@ -700,6 +766,7 @@ async function start() {
     return;
   }
   if ($('identity-create')) $('identity-create').addEventListener('submit', createIdentity);
+  if ($('models-retrain')) $('models-retrain').addEventListener('click', () => retrainNow().catch(reportFailure('Retraining')));
   // Wrap tab loaders so failures are shown rather than swallowed.
   for (const [tab, load] of Object.entries(onShow)) {
     onShow[tab] = () => Promise.resolve().then(load).catch(reportFailure(`Loading ${tab}`));
