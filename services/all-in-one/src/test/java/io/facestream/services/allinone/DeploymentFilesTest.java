@@ -13,6 +13,7 @@ import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.detector.config.DetectorConfig;
 import io.facestream.services.embedder.config.EmbedderConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
+import io.facestream.services.retrainer.config.RetrainerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -50,8 +51,26 @@ class DeploymentFilesTest {
     private static final Set<String> OTHER_ENV = Set.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
             "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "MICRONAUT_SERVER_PORT");
 
-    /** Services with a public HTTP API, and the host port compose publishes it on. */
-    private static final Map<String, String> PUBLISHED = Map.of("ingest-service", "8080", "matcher-service", "8081");
+    /** Services with a public HTTP API, and the host port compose (and the k8s Service) publishes it on. */
+    private static final Map<String, String> PUBLISHED = Map.of("ingest-service", "8080", "matcher-service", "8081",
+            "retrainer-service", "8082");
+
+    /** Services whose API takes uploads (frames, enrollment photos): they carry the request size limit. */
+    private static final Set<String> UPLOADS = Set.of("ingest-service", "matcher-service");
+
+    private static final String RETRAINER = "retrainer-service";
+
+    /** Where the retrainer writes model versions; the artifact URIs on {@code models} point under it. */
+    private static final String MODEL_STORE_ENV = "FACESTREAM_RETRAINER_MODEL_STORE";
+
+    private static final String WORK_DIR_ENV = "FACESTREAM_RETRAINER_WORK_DIR";
+
+    /** What a service module references when it loads the ACTIVE version announced on {@code models}. */
+    private static final String FOLLOWS_ACTIVE_MODELS = "ActiveModelFollower";
+
+    /** Settings of the HTTP APIs' accounts and sign-in (the matcher's and the retrainer's must be the same). */
+    private static final Pattern SECURITY_ENV =
+            Pattern.compile("(FACESTREAM_SECURITY|FACESTREAM_JWT|MICRONAUT_SECURITY)_.*");
 
     private static final Pattern CREATE_TOPIC = Pattern.compile(
             "kafka-topics\\.sh .*--create.* --topic (\\S+) --partitions (\\d+) --config cleanup\\.policy=(\\w+)");
@@ -71,7 +90,8 @@ class DeploymentFilesTest {
         try (Stream<Path> dirs = Files.list(root.resolve("services"))) {
             services = dirs.filter(d -> mainClassOf(d) != null).map(d -> d.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("detector-service", "embedder-service", "ingest-service", "matcher-service"), services,
+        assertEquals(List.of("detector-service", "embedder-service", "ingest-service", "matcher-service",
+                        RETRAINER), services,
                 "deployable modules (services/* with an Application main); a new one needs compose, k8s and Jib");
         compose = map(loadAll(root.resolve("docker-compose.yml")).get(0), "docker-compose.yml");
         manifests = new TreeMap<>();
@@ -207,6 +227,11 @@ class DeploymentFilesTest {
             Map<String, Object> podLabels = labels(map(map(deployments.get(service).get("spec"), "spec")
                     .get("template"), "template"));
             selector.forEach((k, v) -> assertEquals(v, podLabels.get(k), "Service " + service + " selects its pods"));
+            Map<String, Object> port = map(list(map(k8sServices.get(service).get("spec"), "spec").get("ports"),
+                    "ports").get(0), "Service " + service + " port");
+            assertEquals(PUBLISHED.get(service), String.valueOf(port.get("port")),
+                    "Service " + service + " listens on the port compose publishes");
+            assertEquals("http", port.get("targetPort"), "Service " + service + " targets the container's http port");
         }
         assertEquals(String.valueOf(PARTITIONS), configMapData().get("FACESTREAM_PARTITIONS"));
     }
@@ -285,12 +310,154 @@ class DeploymentFilesTest {
                 "k8s/models/fetch-job.yaml carries a stale copy of models.sha256");
         assertFalse(kinds("Job").isEmpty(), "the models fetch Job");
         for (Map<String, Object> d : kinds("Deployment")) {
-            Map<String, Object> pod = podSpec(d);
-            String volumes = String.valueOf(pod.get("volumes"));
-            if (volumes.contains("facestream-models")) {
-                assertTrue(volumes.contains("readOnly=true"), metadata(d).get("name") + " mounts models read-only");
+            for (Mount m : mounts(d)) {
+                if ("facestream-models".equals(m.claim())) {
+                    assertTrue(m.readOnly() && m.claimReadOnly(), metadata(d).get("name") + " mounts models read-only");
+                }
             }
         }
+    }
+
+    // ---- the retrainer and its model store ----------------------------------------------------------------
+
+    @Test
+    void composeAndKubernetesGiveEachServiceTheSameSettings() {
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        for (String service : services) {
+            Map<String, String> inCompose = new TreeMap<>();
+            stringMap(composeService(service).get("environment"), service + " environment")
+                    .forEach((k, v) -> inCompose.put(k, String.valueOf(v)));
+            assertEquals(portable(inCompose), portable(k8sSettings(deployments.get(service))),
+                    service + ": the FACESTREAM_* settings of docker-compose.yml and k8s (ConfigMap + env) differ");
+        }
+    }
+
+    @Test
+    void everyServiceThatLoadsActiveModelsMountsTheModelStoreWhereTheRetrainerWritesIt() throws IOException {
+        Set<String> loaders = servicesReferencing(FOLLOWS_ACTIVE_MODELS);
+        assertTrue(loaders.containsAll(Set.of("embedder-service", "matcher-service", RETRAINER)),
+                "services that load the ACTIVE model version (they reference " + FOLLOWS_ACTIVE_MODELS + "): "
+                        + loaders);
+
+        // compose: one named volume, written by the retrainer, read-only at the same path everywhere else
+        Object storeEnv = stringMap(composeService(RETRAINER).get("environment"), RETRAINER).get(MODEL_STORE_ENV);
+        String store = storeEnv instanceof String s ? s : null;
+        assertNotNull(store, "docker-compose.yml: " + RETRAINER + " sets " + MODEL_STORE_ENV);
+        assertTrue(store.startsWith("/"), MODEL_STORE_ENV + " " + store + " must be absolute: the artifact URIs on "
+                + "`models` are absolute file: URIs, read in other containers");
+        ComposeVolume written = composeVolumes(RETRAINER).stream().filter(v -> v.target().equals(store)).findFirst()
+                .orElse(null);
+        assertNotNull(written, "docker-compose.yml: " + RETRAINER + " mounts a volume at " + MODEL_STORE_ENV + "="
+                + store);
+        assertFalse(written.readOnly(), "docker-compose.yml: the retrainer writes the model store");
+        assertTrue(namedComposeVolumes().contains(written.source()),
+                "docker-compose.yml: the model store is a named volume, found " + written.source());
+        for (String service : services) {
+            List<ComposeVolume> mounted = composeVolumes(service).stream()
+                    .filter(v -> v.source().equals(written.source())).toList();
+            if (loaders.contains(service)) {
+                assertTrue(mounted.stream().anyMatch(v -> v.target().equals(store)), "docker-compose.yml: " + service
+                        + " loads ACTIVE versions by their file: URI and must mount " + written.source() + " at "
+                        + store);
+            }
+            if (!service.equals(RETRAINER)) {
+                assertTrue(mounted.stream().allMatch(ComposeVolume::readOnly), "docker-compose.yml: " + service
+                        + " mounts the model store read-only (the retrainer is its writer)");
+            }
+        }
+
+        // k8s: one ReadWriteMany claim, written by the retrainer, read-only at the same path everywhere else
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        String k8sStore = k8sSettings(deployments.get(RETRAINER)).get(MODEL_STORE_ENV);
+        assertNotNull(k8sStore, "k8s: " + RETRAINER + " sets " + MODEL_STORE_ENV);
+        assertTrue(k8sStore.startsWith("/"), "k8s: " + MODEL_STORE_ENV + " " + k8sStore + " must be absolute");
+        Mount k8sWritten = mounts(deployments.get(RETRAINER)).stream().filter(m -> m.path().equals(k8sStore))
+                .findFirst().orElse(null);
+        assertNotNull(k8sWritten, "k8s: " + RETRAINER + " mounts a volume at " + MODEL_STORE_ENV + "=" + k8sStore);
+        assertNotNull(k8sWritten.claim(), "k8s: the model store is a PersistentVolumeClaim");
+        assertFalse(k8sWritten.readOnly() || k8sWritten.claimReadOnly(), "k8s: the retrainer writes the model store");
+        Map<String, Object> claim = byName(kinds("PersistentVolumeClaim")).get(k8sWritten.claim());
+        assertNotNull(claim, "k8s: PersistentVolumeClaim " + k8sWritten.claim());
+        assertTrue(list(map(claim.get("spec"), "spec").get("accessModes"), "accessModes").contains("ReadWriteMany"),
+                "k8s: " + k8sWritten.claim() + " is mounted by pods on different nodes and must be ReadWriteMany");
+        deployments.forEach((name, d) -> {
+            List<Mount> mounted = mounts(d).stream().filter(m -> k8sWritten.claim().equals(m.claim())).toList();
+            if (loaders.contains(name)) {
+                assertTrue(mounted.stream().anyMatch(m -> m.path().equals(k8sStore)), "k8s: " + name
+                        + " loads ACTIVE versions by their file: URI and must mount " + k8sWritten.claim() + " at "
+                        + k8sStore);
+            }
+            if (!name.equals(RETRAINER)) {
+                assertTrue(mounted.stream().allMatch(m -> m.readOnly() && m.claimReadOnly()),
+                        "k8s: " + name + " mounts the model store read-only (the retrainer is its writer)");
+            }
+        });
+    }
+
+    @Test
+    void retrainerRunsOnceWithItsOwnPersistentWorkDir() {
+        // k8s: one replica, never two at once (Recreate), no autoscaler
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        Map<String, Object> retrainer = deployments.get(RETRAINER);
+        Map<String, Object> spec = map(retrainer.get("spec"), RETRAINER + " spec");
+        assertEquals(1, ((Number) spec.get("replicas")).intValue(), RETRAINER + ": one training at a time");
+        assertEquals("Recreate", map(spec.get("strategy"), RETRAINER + " strategy").get("type"),
+                RETRAINER + ": a rolling update would run two retrainers on one work dir");
+        for (Map<String, Object> hpa : kinds("HorizontalPodAutoscaler")) {
+            Map<String, Object> target = map(map(hpa.get("spec"), "HPA spec").get("scaleTargetRef"), "scaleTargetRef");
+            assertFalse(RETRAINER.equals(target.get("name")),
+                    "HPA " + metadata(hpa).get("name") + " scales the retrainer");
+        }
+        Map<String, String> settings = k8sSettings(retrainer);
+        String work = settings.get(WORK_DIR_ENV);
+        assertNotNull(work, "k8s: " + RETRAINER + " sets " + WORK_DIR_ENV);
+        assertSeparate(work, settings.get(MODEL_STORE_ENV), "k8s");
+        Mount mount = mounts(retrainer).stream().filter(m -> m.path().equals(work)).findFirst().orElse(null);
+        assertNotNull(mount, "k8s: " + RETRAINER + " mounts a volume at " + WORK_DIR_ENV + "=" + work);
+        assertNotNull(mount.claim(), "k8s: the work dir holds the labelled faces and must outlive the pod (a PVC)");
+        assertFalse(mount.readOnly() || mount.claimReadOnly(), "k8s: the retrainer writes its work dir");
+        assertTrue(byName(kinds("PersistentVolumeClaim")).containsKey(mount.claim()), "k8s: PVC " + mount.claim());
+        deployments.forEach((name, d) -> assertTrue(name.equals(RETRAINER)
+                || mounts(d).stream().noneMatch(m -> mount.claim().equals(m.claim())),
+                name + " mounts the retrainer's work dir"));
+
+        // compose: one container, a named volume of its own at the work dir
+        Map<String, Object> service = composeService(RETRAINER);
+        assertFalse(service.containsKey("scale"), "docker-compose.yml: " + RETRAINER + " is not scaled");
+        Object replicas = map(service.getOrDefault("deploy", Map.of()), "deploy").getOrDefault("replicas", 1);
+        assertEquals("1", String.valueOf(replicas), "docker-compose.yml: " + RETRAINER + " runs once");
+        Map<String, Object> env = stringMap(service.get("environment"), RETRAINER);
+        String composeWork = env.get(WORK_DIR_ENV) instanceof String w ? w : null;
+        assertNotNull(composeWork, "docker-compose.yml: " + RETRAINER + " sets " + WORK_DIR_ENV);
+        assertSeparate(composeWork, String.valueOf(env.get(MODEL_STORE_ENV)), "docker-compose.yml");
+        ComposeVolume volume = composeVolumes(RETRAINER).stream().filter(v -> v.target().equals(composeWork))
+                .findFirst().orElse(null);
+        assertNotNull(volume, "docker-compose.yml: " + RETRAINER + " mounts a volume at " + WORK_DIR_ENV + "="
+                + composeWork);
+        assertFalse(volume.readOnly(), "docker-compose.yml: the retrainer writes its work dir");
+        assertTrue(namedComposeVolumes().contains(volume.source()),
+                "docker-compose.yml: the work dir is a named volume (it outlives the container), found "
+                        + volume.source());
+        for (String other : services) {
+            assertTrue(other.equals(RETRAINER)
+                    || composeVolumes(other).stream().noneMatch(v -> v.source().equals(volume.source())),
+                    "docker-compose.yml: " + other + " mounts the retrainer's work dir");
+        }
+    }
+
+    @Test
+    void retrainerApiSignsInTheMatchersAccounts() {
+        // POST /api/v1/models/retrain is for operators: the same accounts and sign-in settings as the matcher's API
+        Map<String, String> matcher = securitySettings(composeService("matcher-service"));
+        assertEquals(matcher, securitySettings(composeService(RETRAINER)),
+                "docker-compose.yml: the retrainer's accounts/JWT settings differ from the matcher's");
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        Map<String, Object> m = firstContainer(deployments.get("matcher-service"));
+        Map<String, Object> r = firstContainer(deployments.get(RETRAINER));
+        assertEquals(m.get("envFrom"), r.get("envFrom"),
+                "k8s: the retrainer reads other ConfigMaps/Secrets than the matcher");
+        assertEquals(securityEnv(m), securityEnv(r),
+                "k8s: the retrainer's accounts/JWT settings differ from the matcher's");
     }
 
     // ---- files and images ---------------------------------------------------------------------------------
@@ -362,7 +529,7 @@ class DeploymentFilesTest {
             assertEquals(allInOne.get("endpoints"), yml.get("endpoints"), service + ": endpoints as in all-in-one");
             assertEquals(map(allInOne.get("micronaut"), "micronaut").get("metrics"),
                     map(yml.get("micronaut"), "micronaut").get("metrics"), service + ": metrics as in all-in-one");
-            if (PUBLISHED.containsKey(service)) {
+            if (UPLOADS.contains(service)) {
                 assertEquals(map(map(allInOne.get("micronaut"), "m").get("server"), "server").get("max-request-size"),
                         map(map(yml.get("micronaut"), "m").get("server"), "server").get("max-request-size"),
                         service + ": request size limit as in all-in-one");
@@ -373,11 +540,133 @@ class DeploymentFilesTest {
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
+    /** A compose volume in short syntax, {@code source:target[:mode]}. */
+    private record ComposeVolume(String source, String target, boolean readOnly) {
+
+        static ComposeVolume parse(Object entry, String where) {
+            String[] parts = String.valueOf(entry).split(":");
+            assertTrue(parts.length == 2 || parts.length == 3,
+                    where + ": volume " + entry + " is not source:target[:mode]");
+            return new ComposeVolume(parts[0], parts[1],
+                    parts.length == 3 && List.of(parts[2].split(",")).contains("ro"));
+        }
+    }
+
+    /** A volume mounted into a pod's container: where, whether read-only, and its PVC (null for other volumes). */
+    private record Mount(String path, boolean readOnly, String claim, boolean claimReadOnly) {
+    }
+
+    private static Map<String, Object> composeService(String name) {
+        return map(services().get(name), "docker-compose.yml service " + name);
+    }
+
+    private static List<ComposeVolume> composeVolumes(String service) {
+        return list(composeService(service).getOrDefault("volumes", List.of()), service + " volumes").stream()
+                .map(v -> ComposeVolume.parse(v, "docker-compose.yml " + service)).toList();
+    }
+
+    private static Set<String> namedComposeVolumes() {
+        return map(compose.getOrDefault("volumes", Map.of()), "docker-compose.yml volumes").keySet();
+    }
+
+    /** The FACESTREAM_* settings that must not differ between compose and k8s (not the broker, pod or secrets). */
+    private static Map<String, String> portable(Map<String, String> settings) {
+        Map<String, String> portable = new TreeMap<>(settings);
+        portable.keySet().removeIf(k -> !k.startsWith("FACESTREAM_") || SECURITY_ENV.matcher(k).matches()
+                || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID"));
+        return portable;
+    }
+
+    /** The literal environment of a Deployment's container: the shared ConfigMap it reads, then its own values. */
+    private static Map<String, String> k8sSettings(Map<String, Object> deployment) {
+        Map<String, Object> container = firstContainer(deployment);
+        Map<String, String> settings = new TreeMap<>();
+        if (String.valueOf(container.get("envFrom")).contains("facestream-config")) {
+            configMapData().forEach((k, v) -> settings.put(k, String.valueOf(v)));
+        }
+        env(container).forEach((k, e) -> {
+            if (e.containsKey("value")) {
+                settings.put(k, String.valueOf(e.get("value")));
+            }
+        });
+        return settings;
+    }
+
+    private static Map<String, String> securitySettings(Map<String, Object> composeService) {
+        Map<String, String> security = new TreeMap<>();
+        stringMap(composeService.get("environment"), "environment").forEach((k, v) -> {
+            if (SECURITY_ENV.matcher(k).matches()) {
+                security.put(k, String.valueOf(v));
+            }
+        });
+        security.put("env_file", String.valueOf(composeService.get("env_file")));
+        return security;
+    }
+
+    private static Map<String, Map<String, Object>> securityEnv(Map<String, Object> container) {
+        Map<String, Map<String, Object>> security = new TreeMap<>(env(container));
+        security.keySet().removeIf(k -> !SECURITY_ENV.matcher(k).matches());
+        return security;
+    }
+
+    /** Neither directory inside the other: the work dir is the retrainer's own, the model store is shared. */
+    private static void assertSeparate(String workDir, String modelStore, String where) {
+        assertTrue(workDir.startsWith("/"), where + ": " + WORK_DIR_ENV + " " + workDir + " must be absolute");
+        assertNotNull(modelStore, where + ": " + MODEL_STORE_ENV);
+        Path work = Path.of(workDir).normalize();
+        Path store = Path.of(modelStore).normalize();
+        assertFalse(work.startsWith(store) || store.startsWith(work),
+                where + ": work dir " + work + " and model store " + store + " overlap");
+    }
+
+    private static Map<String, Object> firstContainer(Map<String, Object> deployment) {
+        return map(list(podSpec(deployment).get("containers"), "containers").get(0), metadata(deployment).get("name")
+                + " container");
+    }
+
+    private static List<Mount> mounts(Map<String, Object> deployment) {
+        Map<String, Object> pod = podSpec(deployment);
+        Map<String, Map<String, Object>> volumes = new TreeMap<>();
+        for (Object v : list(pod.getOrDefault("volumes", List.of()), "volumes")) {
+            Map<String, Object> volume = map(v, "volume");
+            volumes.put(String.valueOf(volume.get("name")), volume);
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (Object c : list(pod.get("containers"), "containers")) {
+            for (Object m : list(map(c, "container").getOrDefault("volumeMounts", List.of()), "volumeMounts")) {
+                Map<String, Object> mount = map(m, "volumeMount");
+                Map<String, Object> volume = volumes.get(String.valueOf(mount.get("name")));
+                assertNotNull(volume,
+                        metadata(deployment).get("name") + " mounts an undeclared volume " + mount.get("name"));
+                Map<String, Object> claim = map(volume.getOrDefault("persistentVolumeClaim", Map.of()), "claim");
+                mounts.add(new Mount(String.valueOf(mount.get("mountPath")), Boolean.TRUE.equals(mount.get("readOnly")),
+                        claim.containsKey("claimName") ? String.valueOf(claim.get("claimName")) : null,
+                        Boolean.TRUE.equals(claim.get("readOnly"))));
+            }
+        }
+        return mounts;
+    }
+
+    /** The deployable services whose main sources mention {@code name}. */
+    private static Set<String> servicesReferencing(String name) throws IOException {
+        Set<String> found = new TreeSet<>();
+        for (String service : services) {
+            try (Stream<Path> files = Files.walk(root.resolve("services").resolve(service).resolve("src/main/java"))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (Files.readString(f).contains(name)) {
+                        found.add(service);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** FACESTREAM_* names of every configuration record component; a map component ends in {@code _*}. */
     private static Set<String> configurationEnvNames() {
         Set<String> names = new TreeSet<>();
         for (Class<?> config : List.of(PipelineConfig.class, DetectorConfig.class, EmbedderConfig.class,
-                MatcherConfig.class)) {
+                MatcherConfig.class, RetrainerConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);
