@@ -3,6 +3,8 @@ package io.facestream.cli;
 import io.facestream.cli.command.BenchCommand;
 import io.facestream.cli.command.DetectCommand;
 import io.facestream.cli.command.EvalCommand;
+import io.facestream.cli.command.TrainCommand;
+import io.facestream.cli.command.TrainExperimentCommand;
 import io.facestream.cli.command.VerifyCommand;
 import io.facestream.cli.pipeline.CameraCommand;
 import io.facestream.cli.pipeline.DemoCommand;
@@ -14,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "facestream", mixinStandardHelpOptions = true, version = "FaceStream 0.1.0",
         description = "Face detection, alignment and recognition on the JVM (MTCNN + MobileFaceNet).",
         subcommands = {DemoCommand.class, RunCommand.class, CameraCommand.class, DetectCommand.class,
-            VerifyCommand.class, EvalCommand.class, BenchCommand.class})
+            VerifyCommand.class, EvalCommand.class, BenchCommand.class, TrainCommand.class,
+            TrainExperimentCommand.class})
 public final class FaceStreamCli implements Runnable {
 
     @Override

@@ -4,6 +4,7 @@ import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
+import io.facestream.inference.model.ModelFile;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.vision.decode.DecodeLimits;
@@ -42,6 +43,11 @@ public final class ModelOptions {
             models = FaceModels.load(ModelDirectory.open(modelDir));
         }
         return models;
+    }
+
+    /** A verified model file of the model directory. */
+    public Path modelFile(ModelFile file) {
+        return ModelDirectory.open(modelDir).file(file);
     }
 
     public MtcnnDetector detector() {

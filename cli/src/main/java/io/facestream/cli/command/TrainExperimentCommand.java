@@ -1,0 +1,113 @@
+package io.facestream.cli.command;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.facestream.cli.ModelOptions;
+import io.facestream.inference.model.ModelFile;
+import io.facestream.training.crop.FaceCropper;
+import io.facestream.training.dataset.ImageFolderImport;
+import io.facestream.training.dataset.LabelledFaces;
+import io.facestream.training.experiment.ImbalanceExperiment;
+import io.facestream.training.job.TrainingConfig;
+import io.facestream.training.reference.ReferencePairs;
+import io.facestream.training.split.HeldOutSplit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code train-experiment}: class balancing on an imbalanced split of faces-dev (ORL + dlib_johns + BBT), with
+ * human_samples' pairs as the reference set. Prints and writes {@code experiment.md}.
+ */
+@Command(name = "train-experiment", mixinStandardHelpOptions = true,
+        description = "Fine-tunes with each balancing mode on an imbalanced split of faces-dev and tabulates before/after.")
+public final class TrainExperimentCommand implements Callable<Integer> {
+
+    private static final List<String> SETS = List.of("orl_att", "dlib_johns", "bbt_faceapi");
+    private static final String REFERENCE_SET = "human_samples";
+
+    @Mixin
+    ModelOptions options;
+
+    @Option(names = "--faces", required = true, paramLabel = "DIR", description = "The faces-dev folder.")
+    Path faces;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (one sub-folder per run).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps per run.")
+    Integer steps;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of split, minority choice and training.")
+    Long seed;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate.")
+    Float learningRate;
+
+    @Option(names = "--freeze-through", paramLabel = "STAGE", description = "Last frozen stage.")
+    String freezeThrough;
+
+    @Option(names = "--runs", paramLabel = "NAME", split = ",",
+            description = "Subset of runs: class-weights, balanced-sampling, none, class-weights+triplet (default: all).")
+    List<String> only;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        TrainingConfig config = TrainingConfig.defaults();
+        if (steps != null) {
+            config = config.withSteps(steps);
+        }
+        if (seed != null) {
+            config = config.withSeed(seed);
+        }
+        if (learningRate != null) {
+            config = config.withLearningRate(learningRate);
+        }
+        if (freezeThrough != null) {
+            config = config.withLastFrozenStage(freezeThrough);
+        }
+        long start = System.nanoTime();
+        FaceCropper cropper = new FaceCropper(options.detector());
+        LabelledFaces store = ImbalanceExperiment.alignedStore(faces, SETS, out.resolve("aligned"),
+                new ImageFolderImport(cropper, options.decoder(), w -> err.println("WARN " + w)));
+        HeldOutSplit split = HeldOutSplit.of(store, config.heldOutFraction(), config.seed());
+        List<String> minorities = ImbalanceExperiment.minorities(split, config.seed());
+        HeldOutSplit imbalanced = ImbalanceExperiment.imbalanced(split, minorities, config.seed());
+        err.printf(Locale.ROOT, "%d identities, %d minorities cut to %d training faces; %d training, %d held-out faces%n",
+                imbalanced.training().size(), minorities.size(), ImbalanceExperiment.MINORITY_FACES,
+                imbalanced.training().values().stream().mapToInt(List::size).sum(),
+                imbalanced.heldOut().values().stream().mapToInt(List::size).sum());
+        Path referenceDir = faces.resolve(REFERENCE_SET);
+        ReferencePairs reference = ReferencePairs.load(referenceDir.resolve("pairs.tsv"), referenceDir, cropper,
+                options.decoder());
+        err.printf(Locale.ROOT, "reference: %s, %d pairs, %d images (%d without face)%n", REFERENCE_SET,
+                reference.pairs(), reference.images(), reference.imagesWithoutFace());
+        List<ImbalanceExperiment.Run> runs = ImbalanceExperiment.runs(config).stream()
+                .filter(r -> only == null || only.contains(r.name())).toList();
+        Device device = Engine.getEngine("PyTorch").defaultDevice();
+        TrainingProgressBar bar = new TrainingProgressBar(err);
+        List<ImbalanceExperiment.Row> rows = ImbalanceExperiment.run(imbalanced, minorities, store,
+                options.modelFile(ModelFile.MOBILEFACENET), reference, runs, device, out, err::println, bar);
+        String table = ImbalanceExperiment.table(rows);
+        String summary = String.format(Locale.ROOT, "%s%nConfig: %s; device %s; %d minorities %s; total %.0f s.%n",
+                table, config, device, minorities.size(), minorities, (System.nanoTime() - start) / 1e9);
+        Files.writeString(out.resolve("experiment.md"), summary);
+        stdout.print(summary);
+        stdout.flush();
+        return 0;
+    }
+}
