@@ -693,22 +693,27 @@ function jobRow(job) {
 
 function versionRow(version) {
   const m = version.metrics || {};
-  const files = ['report.md', 'confusion.png', 'roc.png', 'pr.png'].map((name) => el('a', {
-    href: `/api/v1/models/versions/${encodeURIComponent(version.version)}/files/${name}`, target: '_blank',
-  }, name.replace(/\..*/, '')));
+  const files = ['report.md', 'confusion.png', 'roc.png', 'pr.png'].flatMap((name, i) => [i > 0 ? ' · ' : null,
+    el('a', {
+      href: `/api/v1/models/versions/${encodeURIComponent(version.version)}/files/${name}`, target: '_blank',
+      className: 'report-link',
+    }, name.replace(/\..*/, ''))]);
   return el('tr', { 'data-testid': 'version-row', 'data-version': version.version },
     el('td', {}, version.version),
     el('td', { 'data-testid': 'version-status' }, version.status),
     el('td', { className: 'num' }, pair(m, 'macroF1', 3)),
     el('td', { className: 'num' }, pair(m, 'verificationAccuracy', 3)),
-    el('td', { className: 'cell-actions' }, ...files));
+    el('td', {}, ...files));
 }
 
 async function loadModels() {
-  const [models, jobs] = await Promise.all([api('GET', '/api/v1/models'), api('GET', '/api/v1/models/jobs')]);
+  const [models, jobList] = await Promise.all([api('GET', '/api/v1/models'), api('GET', '/api/v1/models/jobs')]);
+  // The server leaves empty lists out of its JSON.
+  const versions = (models && models.versions) || [];
+  const jobs = jobList || [];
   $('models-serving').textContent = models.serving;
-  $('version-rows').replaceChildren(...models.versions.map(versionRow));
-  $('version-empty').hidden = models.versions.length > 0;
+  $('version-rows').replaceChildren(...versions.map(versionRow));
+  $('version-empty').hidden = versions.length > 0;
   $('job-rows').replaceChildren(...jobs.map(jobRow));
   $('job-empty').hidden = jobs.length > 0;
   const running = jobs.some((j) => j.state === 'RUNNING' || j.state === 'QUEUED');

@@ -81,6 +81,9 @@ class DashboardBrowserTest {
         // Accounts are facestream.security.users.<name>.password-hash (PBKDF2) and .roles.
         Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account(OPERATOR, OPERATOR_PASSWORD, "operator"));
         users.putAll(EmbeddedPipeline.account(VIEWER, VIEWER_PASSWORD, "viewer"));
+        // A short retraining, so the Models tab's job runs to its end within the test.
+        users.put("facestream.retrainer.steps", 2);
+        users.put("facestream.retrainer.batch-size", 4);
         pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
         base = pipeline.baseUrl().replaceAll("/$", "");
         browser = Browser.start(profiles.resolve("operator"));
@@ -281,6 +284,36 @@ class DashboardBrowserTest {
                 "return typeof Chart !== 'undefined' && !!Chart.getChart('chart-scores');")),
                 "Chart.js is served from /vendor and draws the score chart");
         Browser.screenshot(browser, "stats");
+    }
+
+    @Test
+    @Order(7)
+    void anOperatorStartsARetrainingAndWatchesItToTheGatesDecision() throws Exception {
+        // Enrollment photos are labelled faces: two people with seven each give two held-out faces apiece.
+        enroll("John_Savage", photosOf("John_Savage").subList(0, 7));
+        enroll("John_Salley", photosOf("John_Salley").subList(0, 7));
+        showTab(browser, "models");
+        WebElement serving = browser.findElement(By.cssSelector("[data-testid=models-serving]"));
+        wait(browser, Duration.ofSeconds(10)).until(d -> serving.getText().startsWith("mobilefacenet-"));
+        String servingBefore = serving.getText();
+        browser.findElement(By.cssSelector("[data-testid=models-retrain]")).click();
+        By finished = By.cssSelector("[data-testid=job-row][data-state=ACTIVATED], "
+                + "[data-testid=job-row][data-state=REJECTED]");
+        WebElement job = wait(browser, Duration.ofMinutes(3)).pollingEvery(Duration.ofSeconds(1))
+                .withMessage(() -> "the job did not finish: jobs '" + browser.findElement(By.id("job-rows")).getText()
+                        + "', message '" + text(browser, "models-message") + "', errors " + browser.findElements(
+                                By.cssSelector("[data-testid=load-error]")).stream().map(WebElement::getText).toList())
+                .until(ExpectedConditions.presenceOfElementLocated(finished));
+        String state = job.getAttribute("data-state");
+        assertTrue(job.findElement(By.cssSelector("[data-testid=job-decision]")).getText().contains("macro-F1"),
+                "the gate's reason is shown");
+        WebElement version = wait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-testid=version-row]")));
+        assertEquals(state.equals("ACTIVATED") ? "ACTIVE" : "REJECTED",
+                version.findElement(By.cssSelector("[data-testid=version-status]")).getText());
+        assertEquals(state.equals("ACTIVATED"), !serving.getText().equals(servingBefore),
+                "the serving version changes exactly when the candidate was activated");
+        Browser.screenshot(browser, "models");
     }
 
     // ---- the browser ----
