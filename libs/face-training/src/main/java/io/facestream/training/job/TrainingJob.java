@@ -67,6 +67,11 @@ public final class TrainingJob {
                     + HeldOutSplit.MIN_FACES_TO_HOLD_OUT + " faces to hold one out), got " + split.heldOut().size()
                     + ": " + split.heldOut().keySet());
         }
+        if (split.heldOut().values().stream().noneMatch(faces -> faces.size() >= 2)) {
+            // Verification needs a genuine pair among the held-out faces, i.e. two of one person.
+            throw new IllegalArgumentException("need an identity with at least 2 held-out faces for verification "
+                    + "pairs; label more faces (held out: " + split.heldOut().size() + " identities, one face each)");
+        }
         Files.createDirectories(outDir);
         Path tmp = outDir.resolve("." + PARAMETERS + ".tmp");
         try {

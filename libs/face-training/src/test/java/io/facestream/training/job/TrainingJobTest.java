@@ -146,6 +146,22 @@ class TrainingJobTest {
         assertFalse(Files.exists(jobOut.resolve(TrainingJob.PARAMETERS)));
     }
 
+    @Test
+    void refusesAHeldOutSplitWithoutAGenuinePair() throws IOException {
+        // Three faces each: one held out per person, so no two held-out faces of one person to verify.
+        LabelledFaces data = new LabelledFaces(out.resolve("data"));
+        LabelledFaces source = new LabelledFaces(DevFaces.threeJohns());
+        for (String person : List.of("John_Salley", "John_Savage")) {
+            for (Path f : source.facesOf(person).subList(0, 3)) {
+                data.add(person, Files.readAllBytes(f));
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingJob(
+                TrainingConfig.defaults().withSteps(1), Device.cpu()).run(data,
+                TestModels.require("MobileFaceNet.tflite"), null, out.resolve("job"), TrainingProgress.SILENT));
+        assertTrue(e.getMessage().contains("at least 2 held-out faces"), e.getMessage());
+    }
+
     private static float[][] values(Network network, String stage) {
         List<Parameter> params = new ArrayList<>();
         ((io.facestream.inference.nn.Chain) network.block()).getChildren().get(stage).getParameters()
