@@ -27,7 +27,6 @@ import io.facestream.training.sampling.ClassBalancedSampler;
 import io.facestream.training.sampling.ShuffledEpochSampler;
 import io.facestream.training.weights.ClassWeights;
 import io.facestream.vision.tensor.ImageTensors;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,19 +73,7 @@ public final class FineTuner {
     }
 
     /**
-     * Loads MobileFaceNet from a base artifact on the device: a {@code .tflite} file (the pre-trained model)
-     * or a parameter file written by {@link Network#saveParameters} (a fine-tuned one).
-     */
-    public static Network loadBase(Path baseModel, Device device) {
-        String name = baseModel.getFileName().toString();
-        if (name.endsWith(".tflite")) {
-            return Network.fromTflite("mobilefacenet", MobileFaceNet.build(), baseModel, device, MobileFaceNet::load);
-        }
-        return Network.fromParameters("mobilefacenet", MobileFaceNet.build(), baseModel, device);
-    }
-
-    /**
-     * Trains the backbone of {@code network} (a MobileFaceNet from {@link #loadBase}) in place.
+     * Trains the backbone of {@code network} (a MobileFaceNet from {@link MobileFaceNet#open}) in place.
      *
      * @throws IllegalArgumentException for an unknown or the last stage as freeze depth, or fewer than two classes
      */

@@ -86,7 +86,7 @@ public final class TrainingJob {
         EvaluationReport before;
         OptionalDouble referenceBefore;
         FineTuner.Result result;
-        try (Network network = FineTuner.loadBase(baseModel, device)) {
+        try (Network network = MobileFaceNet.open(baseModel, device)) {
             progress.phase("evaluate-before");
             FaceEmbedder embedder = new FaceEmbedder(network, EMBED_BATCH);
             before = HeldOutEvaluation.evaluate(embedder::embed, split);
