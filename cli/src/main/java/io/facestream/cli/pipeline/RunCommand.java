@@ -3,7 +3,11 @@ package io.facestream.cli.pipeline;
 import io.facestream.services.allinone.EmbeddedPipeline;
 import io.facestream.services.common.security.PasswordHash;
 import io.facestream.services.common.security.Roles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -39,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, int kafkaPort) {
-        System.err.println("Starting FaceStream (broker, ingest, detector, embedder, matcher, dashboard) ...");
+        System.err.println("Starting FaceStream (broker, ingest, detector, embedder, matcher, dashboard, retrainer) ...");
         // The embedded modes have one operator account; its password comes from the environment or is made
         // here and shown once. Only its hash reaches the configuration.
         String password = System.getenv("FACESTREAM_OPERATOR_PASSWORD");
@@ -47,8 +51,13 @@ public final class RunCommand implements Callable<Integer> {
         if (generated) {
             password = PasswordHash.randomPassword();
         }
-        EmbeddedPipeline pipeline = EmbeddedPipeline.start(dataDir, modelDir, port, kafkaPort,
-                EmbeddedPipeline.account("operator", password, Roles.OPERATOR));
+        Map<String, Object> props = new HashMap<>(EmbeddedPipeline.account("operator", password, Roles.OPERATOR));
+        referencePairs().ifPresent(pairs -> {
+            // The retrainer's gate also checks candidates on this fixed pair set (README, "Retraining").
+            props.put("facestream.retrainer.reference-pairs", pairs.toString());
+            System.err.println("Retraining gate: reference pairs " + pairs);
+        });
+        EmbeddedPipeline pipeline = EmbeddedPipeline.start(dataDir, modelDir, port, kafkaPort, props);
         String url = pipeline.baseUrl();
         System.err.printf("FaceStream is up: Kafka %s, dashboard %s%n", pipeline.bootstrapServers(), url);
         System.err.printf("  log in as 'operator' with password %s%n",
@@ -60,5 +69,15 @@ public final class RunCommand implements Callable<Integer> {
         System.err.printf("  live matches:      curl -u operator:PASSWORD -N %s/api/v1/matches/stream%n", url);
         System.err.printf("  health, metrics:   %s/health  %s/prometheus%n", url, url);
         return pipeline;
+    }
+
+    /** faces-dev's pair list when ../shared is there and no other list is configured. */
+    private static Optional<Path> referencePairs() {
+        if (System.getenv("FACESTREAM_RETRAINER_REFERENCE_PAIRS") != null) {
+            return Optional.empty(); // the configuration reads it itself
+        }
+        Path pairs = Path.of(System.getenv().getOrDefault("FACESTREAM_SHARED_DIR", "../shared"), "faces-dev",
+                "pairs_all.tsv");
+        return Files.isRegularFile(pairs) ? Optional.of(pairs.toAbsolutePath().normalize()) : Optional.empty();
     }
 }

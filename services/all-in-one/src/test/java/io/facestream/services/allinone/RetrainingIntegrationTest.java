@@ -62,7 +62,12 @@ class RetrainingIntegrationTest {
     static List<Path[]> probes = new ArrayList<>(); // {photo, person folder}
 
     private static EmbeddedPipeline start(double gateMargin, int steps) {
+        return start(gateMargin, steps, Map.of());
+    }
+
+    private static EmbeddedPipeline start(double gateMargin, int steps, Map<String, Object> more) {
         Map<String, Object> props = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
+        props.putAll(more);
         props.put("facestream.retrainer.gate-margin", gateMargin);
         props.put("facestream.retrainer.steps", steps);
         props.put("facestream.retrainer.batch-size", 8);
@@ -75,8 +80,13 @@ class RetrainingIntegrationTest {
     @Order(1)
     void feedbackTrainsACandidateThatIsActivatedWithoutAGapInMatching() throws Exception {
         Path johns = SharedData.require("faces-dev/dlib_johns");
-        // Gate margin −1: any candidate passes, so this step is about the rollout, not the model's quality.
-        try (EmbeddedPipeline pipeline = start(-1, 3); Recorder recorder = new Recorder(pipeline)) {
+        // Gate margin −1 and a reference tolerance of 1: any candidate passes, so this step is about the
+        // rollout, not the model's quality; the reference pairs (people not trained on) are still evaluated.
+        Path reference = SharedData.require("faces-dev/bbt_faceapi/pairs.tsv");
+        try (EmbeddedPipeline pipeline = start(-1, 3, Map.of("facestream.retrainer.reference-pairs",
+                reference.toString(), "facestream.retrainer.reference-root", reference.getParent().toString(),
+                "facestream.retrainer.reference-tolerance", 1.0));
+                Recorder recorder = new Recorder(pipeline)) {
             ApiClient api = new ApiClient(pipeline.baseUrl(), "op", "op-password");
             pretrained = ApiClient.json(api.get("/api/v1/models")).get("serving").asText();
 
@@ -171,6 +181,10 @@ class RetrainingIntegrationTest {
             JsonNode models = ApiClient.json(api.get("/api/v1/models"));
             assertEquals(fineTuned, models.get("serving").asText());
             assertTrue(job.get("metrics").has("macroF1After") && job.get("metrics").has("verificationAccuracyAfter"));
+            // bbt_faceapi verifies at 95–97 % with the pre-trained model (README, "Accuracy").
+            double referenceBefore = job.get("metrics").get("referenceAccuracyBefore").asDouble();
+            assertTrue(referenceBefore > 0.9 && referenceBefore <= 1, "reference accuracy " + referenceBefore);
+            assertTrue(job.get("metrics").has("referenceAccuracyAfter"));
             assertEquals(200, api.get("/api/v1/models/versions/" + fineTuned + "/files/report.json").statusCode());
             assertEquals(200, api.get("/api/v1/models/versions/" + fineTuned + "/files/confusion.png").statusCode());
 
