@@ -1,8 +1,10 @@
 package io.facestream.training.experiment;
 
 import ai.djl.Device;
+import io.facestream.training.dataset.CropImages;
 import io.facestream.training.dataset.ImageFolderImport;
 import io.facestream.training.dataset.LabelledFaces;
+import io.facestream.training.degrade.LowResolution;
 import io.facestream.training.job.Balancing;
 import io.facestream.training.job.TrainingConfig;
 import io.facestream.training.job.TrainingJob;
@@ -22,6 +24,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.opencv.core.Mat;
 
 /**
  * Does class balancing help fine-tuning when some people have only a couple of labelled faces? Builds an
@@ -70,6 +73,35 @@ public final class ImbalanceExperiment {
             }
         }
         return store;
+    }
+
+    /**
+     * A copy of an aligned store as a low-resolution camera would have captured it: every crop (faces and
+     * hard negatives) through {@code camera}, written to {@code targetDir} under the same relative path. The
+     * file keeps its name (the hash of the full-resolution crop), so a seeded split of the copy holds out the
+     * same faces as the original's. Files already in {@code targetDir} are overwritten.
+     */
+    public static LabelledFaces degradedStore(Path storeDir, Path targetDir, LowResolution camera) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(storeDir)) {
+            files = s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".png")).sorted().toList();
+        }
+        for (Path file : files) {
+            Path to = targetDir.resolve(storeDir.relativize(file).toString());
+            Files.createDirectories(to.getParent());
+            Mat crop = CropImages.read(file);
+            try {
+                Mat seen = camera.apply(crop);
+                try {
+                    Files.write(to, CropImages.png(seen));
+                } finally {
+                    seen.release();
+                }
+            } finally {
+                crop.release();
+            }
+        }
+        return new LabelledFaces(targetDir);
     }
 
     /** The identities thinned to minorities: every other one of a seeded shuffle of those in training. */

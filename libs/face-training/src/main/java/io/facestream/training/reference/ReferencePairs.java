@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -77,6 +78,32 @@ public final class ReferencePairs {
             unreadable.add(file + ": " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The same pairs with every crop replaced by {@code transform} of it (e.g. a simulated low-resolution
+     * camera). The transform gets a 112×112 RGB crop it must leave as is, and returns a new one of the same
+     * shape, which this method releases.
+     */
+    public ReferencePairs withCrops(UnaryOperator<Mat> transform) {
+        Map<String, Optional<byte[]>> mapped = new LinkedHashMap<>();
+        crops.forEach((name, px) -> mapped.put(name, px.map(bytes -> {
+            Mat in = new Mat(SIZE, SIZE, CvType.CV_8UC3);
+            Mat out = null;
+            try {
+                in.put(0, 0, bytes);
+                out = transform.apply(in);
+                byte[] result = new byte[SIZE * SIZE * 3];
+                out.get(0, 0, result);
+                return result;
+            } finally {
+                in.release();
+                if (out != null) {
+                    out.release();
+                }
+            }
+        })));
+        return new ReferencePairs(pairs, mapped, unreadable);
     }
 
     public int pairs() {
