@@ -48,6 +48,7 @@ class ModelAnnouncerTest {
                 announcer.record(ModelVersion.newBuilder(v2).setStatus(ModelStatus.REJECTED).build());
                 ModelVersion v3 = version("v3", ModelStatus.CANDIDATE, 3);
                 announcer.record(v3);
+                assertTrue(catalog.sync(Duration.ofSeconds(30)), "the catalog has read v1's activation");
                 announcer.activate(v3, catalog.active().orElseThrow());
                 assertThrows(IllegalArgumentException.class,
                         () -> announcer.record(ModelVersion.newBuilder(v3).setStatus(ModelStatus.ACTIVE).build()));
