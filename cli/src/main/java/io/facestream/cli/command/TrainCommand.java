@@ -36,6 +36,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
+    @Mixin
+    TrainingOptions training;
+
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "<DIR>/<identity>/*.{png,jpg}.")
     Path data;
 
@@ -53,25 +56,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-class-weights", description = "Same as --balancing NONE.")
     boolean noClassWeights;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: from TrainingConfig.defaults()).")
-    Integer steps;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Faces per step.")
-    Integer batchSize;
-
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate.")
-    Float learningRate;
-
-    @Option(names = "--freeze-through", paramLabel = "STAGE",
-            description = "Last frozen stage: stem or block01..block15 (default: block10).")
-    String freezeThrough;
-
-    @Option(names = "--triplet-weight", paramLabel = "W", description = "Weight of the triplet term (default: 0).")
-    Float tripletWeight;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the split, sampling and augmentation.")
-    Long seed;
 
     @Option(names = "--reference-pairs", paramLabel = "FILE",
             description = "A fixed pair list (left<TAB>right<TAB>0|1) scored before and after.")
@@ -137,29 +121,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingConfig config() {
-        TrainingConfig c = TrainingConfig.defaults();
+        TrainingConfig c = training.applyTo(TrainingConfig.defaults());
         if (balancing != null) {
             c = c.withBalancing(balancing);
         } else if (noClassWeights) {
             c = c.withBalancing(Balancing.NONE);
-        }
-        if (steps != null) {
-            c = c.withSteps(steps);
-        }
-        if (batchSize != null) {
-            c = c.withBatchSize(batchSize);
-        }
-        if (learningRate != null) {
-            c = c.withLearningRate(learningRate);
-        }
-        if (freezeThrough != null) {
-            c = c.withLastFrozenStage(freezeThrough);
-        }
-        if (tripletWeight != null) {
-            c = c.withTriplet(tripletWeight, c.tripletMargin());
-        }
-        if (seed != null) {
-            c = c.withSeed(seed);
         }
         return c;
     }

@@ -44,23 +44,15 @@ public final class TrainExperimentCommand implements Callable<Integer> {
     @Mixin
     ModelOptions options;
 
+    /** The seed also picks the thinned people. */
+    @Mixin
+    TrainingOptions training;
+
     @Option(names = "--faces", required = true, paramLabel = "DIR", description = "The faces-dev folder.")
     Path faces;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (one sub-folder per run).")
     Path out;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Training steps per run.")
-    Integer steps;
-
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of split, minority choice and training.")
-    Long seed;
-
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate.")
-    Float learningRate;
-
-    @Option(names = "--freeze-through", paramLabel = "STAGE", description = "Last frozen stage.")
-    String freezeThrough;
 
     @Option(names = "--face-size", paramLabel = "PX",
             description = "Low-resolution camera: every aligned crop (training, held-out, reference) is "
@@ -79,19 +71,11 @@ public final class TrainExperimentCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainingConfig config = TrainingConfig.defaults();
-        if (steps != null) {
-            config = config.withSteps(steps);
+        if (training.tripletWeight != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--triplet-weight: the experiment runs with and without the triplet term itself");
         }
-        if (seed != null) {
-            config = config.withSeed(seed);
-        }
-        if (learningRate != null) {
-            config = config.withLearningRate(learningRate);
-        }
-        if (freezeThrough != null) {
-            config = config.withLastFrozenStage(freezeThrough);
-        }
+        TrainingConfig config = training.applyTo(TrainingConfig.defaults());
         if (faceSize != null && (faceSize < 1 || faceSize > MobileFaceNet.INPUT_SIZE)) {
             throw new ParameterException(spec.commandLine(),
                     "--face-size must be 1.." + MobileFaceNet.INPUT_SIZE + " px, got " + faceSize);
