@@ -14,14 +14,12 @@ import io.facestream.schema.Point;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
 import io.facestream.vision.decode.ImageDecoder;
+import io.facestream.vision.encode.PngEncoder;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * The detector stage: a frame in, one {@link FaceCrop} per face (with its aligned 112×112 crop as PNG) and
@@ -79,25 +77,9 @@ public final class FrameDetector {
                     .setBox(BoundingBox.newBuilder().setX1((float) face.box().x1()).setY1((float) face.box().y1())
                             .setX2((float) face.box().x2()).setY2((float) face.box().y2()).build())
                     .setLandmarks(landmarks).setDetectionScore((float) face.score())
-                    .setAlignedCrop(ByteBuffer.wrap(png(aligned.crop()))).setDetectorVersion(detectorVersion).build();
+                    .setAlignedCrop(ByteBuffer.wrap(PngEncoder.rgb(aligned.crop()))).setDetectorVersion(detectorVersion).build();
         } finally {
             aligned.crop().release();
-        }
-    }
-
-    /** Lossless PNG of an RGB crop (PNG stores RGB; OpenCV writes BGR Mats). */
-    public static byte[] png(Mat rgb) {
-        Mat bgr = new Mat();
-        MatOfByte out = new MatOfByte();
-        try {
-            Imgproc.cvtColor(rgb, bgr, Imgproc.COLOR_RGB2BGR);
-            if (!Imgcodecs.imencode(".png", bgr, out)) {
-                throw new IllegalStateException("PNG encoding failed");
-            }
-            return out.toArray();
-        } finally {
-            bgr.release();
-            out.release();
         }
     }
 

@@ -6,11 +6,11 @@ import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.analysis.FaceLookup;
 import io.facestream.inference.evaluation.PairEvaluation;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
-import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.schema.GallerySample;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
 import io.facestream.vision.decode.ImageDecoder;
+import io.facestream.vision.encode.PngEncoder;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class Enroller {
             AlignedFace aligned = FaceAnalyzer.align(decoded.rgb(), face.face());
             byte[] crop;
             try {
-                crop = FrameDetector.png(aligned.crop());
+                crop = PngEncoder.rgb(aligned.crop());
             } finally {
                 aligned.crop().release();
             }

@@ -23,6 +23,7 @@ import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Frame;
 import io.facestream.vision.decode.DecodeLimits;
 import io.facestream.vision.decode.ImageDecoder;
+import io.facestream.vision.encode.PngEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -196,7 +197,7 @@ class EmbedderRestartTest {
     private static byte[] grayPng(int side) {
         Mat m = new Mat(side, side, CvType.CV_8UC3, new Scalar(128, 128, 128));
         try {
-            return FrameDetector.png(m);
+            return PngEncoder.rgb(m);
         } finally {
             m.release();
         }

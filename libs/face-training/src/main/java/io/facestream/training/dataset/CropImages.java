@@ -1,17 +1,14 @@
 package io.facestream.training.dataset;
 
 import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.vision.OpenCvLoader;
 import io.facestream.vision.decode.DecodeLimits;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
 import io.facestream.vision.decode.ImageDecoder;
-import io.facestream.vision.OpenCvLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 /** Reads and writes the aligned 112×112 crops of a {@link LabelledFaces} store (PNG, RGB in memory). */
 public final class CropImages {
@@ -39,22 +36,6 @@ public final class CropImages {
             return image.rgb().clone();
         } catch (ImageDecodeException e) {
             throw new IOException("cannot decode " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** PNG bytes of an RGB crop. */
-    public static byte[] png(Mat rgb) {
-        Mat bgr = new Mat();
-        MatOfByte out = new MatOfByte();
-        try {
-            Imgproc.cvtColor(rgb, bgr, Imgproc.COLOR_RGB2BGR);
-            if (!Imgcodecs.imencode(".png", bgr, out)) {
-                throw new IllegalStateException("PNG encoding failed");
-            }
-            return out.toArray();
-        } finally {
-            bgr.release();
-            out.release();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.facestream.training.crop.FaceCropper;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
 import io.facestream.vision.decode.ImageDecoder;
+import io.facestream.vision.encode.PngEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class ImageFolderImport {
             boolean wasAligned;
             try (DecodedImage image = decoder.read(file)) {
                 wasAligned = FaceCropper.isAlignedCrop(image.rgb());
-                png = wasAligned ? Optional.of(CropImages.png(image.rgb())) : crop(image.rgb());
+                png = wasAligned ? Optional.of(PngEncoder.rgb(image.rgb())) : crop(image.rgb());
             } catch (ImageDecodeException e) {
                 skip(skipped, file + ": unreadable (" + e.getMessage() + ")");
                 continue;
@@ -92,7 +93,7 @@ public final class ImageFolderImport {
     private Optional<byte[]> crop(Mat rgb) {
         return cropper.largestFace(rgb).map(m -> {
             try {
-                return CropImages.png(m);
+                return PngEncoder.rgb(m);
             } finally {
                 m.release();
             }

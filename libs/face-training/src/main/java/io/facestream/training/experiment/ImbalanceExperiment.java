@@ -12,6 +12,7 @@ import io.facestream.training.job.TrainingOutcome;
 import io.facestream.training.job.TrainingProgress;
 import io.facestream.training.reference.ReferencePairs;
 import io.facestream.training.split.HeldOutSplit;
+import io.facestream.vision.encode.PngEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class ImbalanceExperiment {
             try {
                 Mat seen = camera.apply(crop);
                 try {
-                    Files.write(to, CropImages.png(seen));
+                    Files.write(to, PngEncoder.rgb(seen));
                 } finally {
                     seen.release();
                 }

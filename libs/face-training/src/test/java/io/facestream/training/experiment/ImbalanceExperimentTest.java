@@ -9,6 +9,7 @@ import io.facestream.training.dataset.LabelledFaces;
 import io.facestream.training.degrade.LowResolution;
 import io.facestream.training.split.HeldOutSplit;
 import io.facestream.vision.OpenCvLoader;
+import io.facestream.vision.encode.PngEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ class ImbalanceExperimentTest {
         Mat m = new Mat(SIZE, SIZE, CvType.CV_8UC3);
         m.put(0, 0, px);
         try {
-            return CropImages.png(m);
+            return PngEncoder.rgb(m);
         } finally {
             m.release();
         }

@@ -10,7 +10,6 @@ import io.facestream.inference.testing.SharedModels;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
-import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
@@ -19,6 +18,7 @@ import io.facestream.schema.FaceCrop;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.vision.OpenCvLoader;
+import io.facestream.vision.encode.PngEncoder;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,7 +134,7 @@ class GalleryMigrationTest {
         Mat m = new Mat(112, 112, CvType.CV_8UC3);
         try {
             m.put(0, 0, pixels);
-            return FrameDetector.png(m);
+            return PngEncoder.rgb(m);
         } finally {
             m.release();
         }
