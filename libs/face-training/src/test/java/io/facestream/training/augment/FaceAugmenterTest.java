@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facestream.training.testing.CropPixels;
 import io.facestream.vision.OpenCvLoader;
 import java.util.Arrays;
 import java.util.Random;
@@ -23,25 +24,11 @@ class FaceAugmenterTest {
         OpenCvLoader.ensureLoaded();
     }
 
-    private static Mat noise(long seed) {
-        byte[] px = new byte[SIZE * SIZE * 3];
-        new Random(seed).nextBytes(px);
-        Mat m = new Mat(SIZE, SIZE, CvType.CV_8UC3);
-        m.put(0, 0, px);
-        return m;
-    }
-
-    private static byte[] bytes(Mat m) {
-        byte[] px = new byte[(int) (m.total() * m.channels())];
-        m.get(0, 0, px);
-        return px;
-    }
-
     @Test
     void flipMirrorsEveryRow() {
-        Mat in = noise(1);
+        Mat in = CropPixels.noise(1);
         Mat out = FaceAugmenter.apply(in, new Augmentation(true, 0, 1, 1, 1));
-        byte[] a = bytes(in), b = bytes(out);
+        byte[] a = CropPixels.bytes(in), b = CropPixels.bytes(out);
         for (int r = 0; r < SIZE; r++) {
             for (int c = 0; c < SIZE; c++) {
                 for (int ch = 0; ch < 3; ch++) {
@@ -53,12 +40,12 @@ class FaceAugmenterTest {
 
     @Test
     void identityParametersLeaveEveryPixelAndTheInputAlone() {
-        Mat in = noise(2);
-        byte[] before = bytes(in);
+        Mat in = CropPixels.noise(2);
+        byte[] before = CropPixels.bytes(in);
         Mat out = FaceAugmenter.apply(in, Augmentation.IDENTITY);
-        assertArrayEquals(before, bytes(out));
+        assertArrayEquals(before, CropPixels.bytes(out));
         FaceAugmenter.apply(in, new Augmentation(true, 7, 1.05, 1.1, 0.9)).release();
-        assertArrayEquals(before, bytes(in), "the input is not modified");
+        assertArrayEquals(before, CropPixels.bytes(in), "the input is not modified");
     }
 
     @Test
@@ -66,21 +53,21 @@ class FaceAugmenterTest {
         Mat grey = new Mat(SIZE, SIZE, CvType.CV_8UC3, new Scalar(100, 100, 100));
         // 1.1 · ((100 − 127.5) · 0.9 + 127.5) = 1.1 · 102.75 = 113.025 → 113
         Mat out = FaceAugmenter.apply(grey, new Augmentation(false, 0, 1, 1.1, 0.9));
-        byte[] px = bytes(out);
+        byte[] px = CropPixels.bytes(out);
         for (byte b : px) {
             assertEquals(113, b & 0xff);
         }
         // saturates instead of wrapping: 250 · 1.2 = 300 → 255
         Mat bright = FaceAugmenter.apply(new Mat(SIZE, SIZE, CvType.CV_8UC3, new Scalar(250, 250, 250)),
                 new Augmentation(false, 0, 1, 1.2, 1));
-        assertEquals(255, bytes(bright)[0] & 0xff);
+        assertEquals(255, CropPixels.bytes(bright)[0] & 0xff);
     }
 
     @Test
     void rotationAndScaleReplicateTheBorderSoAUniformImageStaysUniform() {
         Mat grey = new Mat(SIZE, SIZE, CvType.CV_8UC3, new Scalar(80, 90, 100));
         Mat out = FaceAugmenter.apply(grey, new Augmentation(false, 10, 0.9, 1, 1));
-        byte[] px = bytes(out);
+        byte[] px = CropPixels.bytes(out);
         for (int i = 0; i < px.length; i += 3) {
             assertEquals(80, px[i] & 0xff, "no black corners");
             assertEquals(100, px[i + 2] & 0xff);
@@ -89,14 +76,14 @@ class FaceAugmenterTest {
 
     @Test
     void theSameSeedGivesTheSameCropsAndAnotherSeedOthers() {
-        Mat in = noise(3);
+        Mat in = CropPixels.noise(3);
         FaceAugmenter a = new FaceAugmenter(new Random(7));
         FaceAugmenter b = new FaceAugmenter(new Random(7));
         FaceAugmenter c = new FaceAugmenter(new Random(8));
         for (int i = 0; i < 5; i++) {
-            byte[] x = bytes(a.augment(in));
-            assertArrayEquals(x, bytes(b.augment(in)));
-            assertFalse(Arrays.equals(x, bytes(c.augment(in))));
+            byte[] x = CropPixels.bytes(a.augment(in));
+            assertArrayEquals(x, CropPixels.bytes(b.augment(in)));
+            assertFalse(Arrays.equals(x, CropPixels.bytes(c.augment(in))));
         }
     }
 

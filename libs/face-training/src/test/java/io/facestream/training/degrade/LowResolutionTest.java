@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.facestream.training.testing.CropPixels;
 import io.facestream.vision.OpenCvLoader;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -31,25 +31,14 @@ class LowResolutionTest {
                 }
             }
         }
-        Mat m = new Mat(SIZE, SIZE, CvType.CV_8UC3);
-        m.put(0, 0, px);
-        return m;
-    }
-
-    private static byte[] bytes(Mat m) {
-        byte[] px = new byte[(int) (m.total() * m.channels())];
-        m.get(0, 0, px);
-        return px;
+        return CropPixels.of(px);
     }
 
     @Test
     void fullSizeLeavesEveryPixelAlone() {
-        byte[] noise = new byte[SIZE * SIZE * 3];
-        new Random(7).nextBytes(noise);
-        Mat in = new Mat(SIZE, SIZE, CvType.CV_8UC3);
-        in.put(0, 0, noise);
+        Mat in = CropPixels.noise(7);
         Mat out = new LowResolution(SIZE).apply(in);
-        assertArrayEquals(noise, bytes(out));
+        assertArrayEquals(CropPixels.bytes(in), CropPixels.bytes(out));
         in.release();
         out.release();
     }
@@ -57,16 +46,16 @@ class LowResolutionTest {
     @Test
     void halfSizeAveragesOnePixelSquaresToGreyAndKeepsTheShape() {
         Mat in = checkerboard(1);
-        byte[] before = bytes(in);
+        byte[] before = CropPixels.bytes(in);
         Mat out = new LowResolution(56).apply(in);
         assertEquals(SIZE, out.rows());
         assertEquals(SIZE, out.cols());
         assertEquals(CvType.CV_8UC3, out.type());
-        for (byte b : bytes(out)) {
+        for (byte b : CropPixels.bytes(out)) {
             // Every 2×2 block holds two 0s and two 255s: 127.5, rounded either way.
             assertEquals(127.5, Byte.toUnsignedInt(b), 1.0);
         }
-        assertArrayEquals(before, bytes(in), "input left as is");
+        assertArrayEquals(before, CropPixels.bytes(in), "input left as is");
         in.release();
         out.release();
     }
@@ -75,8 +64,8 @@ class LowResolutionTest {
     void detailCoarserThanTheCameraPixelsSurvives() {
         Mat in = checkerboard(8);
         Mat out = new LowResolution(56).apply(in);
-        byte[] a = bytes(in);
-        byte[] b = bytes(out);
+        byte[] a = CropPixels.bytes(in);
+        byte[] b = CropPixels.bytes(out);
         for (int r = 4; r < SIZE; r += 8) {
             for (int c = 4; c < SIZE; c += 8) {
                 // Square centres are 3+ pixels from an edge: bilinear upscaling by 2 leaves them exact.
