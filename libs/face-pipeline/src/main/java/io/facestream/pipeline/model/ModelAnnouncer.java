@@ -51,13 +51,14 @@ public final class ModelAnnouncer implements AutoCloseable {
     }
 
     /**
-     * Makes a version the one that serves: its own record becomes ACTIVE, then the model's pointer names it;
-     * the previous active version (if any) is recorded as RETIRED.
+     * Makes a version the one that serves. The model's pointer is written first: it is the commit point (what
+     * the embedder loads); the version's own record then says ACTIVE and the previous one RETIRED. Readers
+     * that see only part of this take the pointer's word ({@link ModelCatalog}).
      */
     public void activate(ModelVersion version, ModelVersion previous) {
         ModelVersion active = ModelVersion.newBuilder(version).setStatus(ModelStatus.ACTIVE).build();
-        send(versionKey(active.getModelName(), active.getVersion()), active);
         send(active.getModelName(), active);
+        send(versionKey(active.getModelName(), active.getVersion()), active);
         if (previous != null && !previous.getVersion().equals(active.getVersion())) {
             record(ModelVersion.newBuilder(previous).setStatus(ModelStatus.RETIRED).build());
         }

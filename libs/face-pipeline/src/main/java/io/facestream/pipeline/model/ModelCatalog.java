@@ -3,6 +3,7 @@ package io.facestream.pipeline.model;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
 import java.time.Duration;
 import java.util.Comparator;
@@ -57,12 +58,26 @@ public final class ModelCatalog implements AutoCloseable {
 
     /** Every version, newest first. */
     public List<ModelVersion> versions() {
-        return versions.values().stream().sorted(Comparator.comparing(ModelVersion::getCreatedAt).reversed()
-                .thenComparing(ModelVersion::getVersion)).toList();
+        return versions.values().stream().map(this::asPointerSays)
+                .sorted(Comparator.comparing(ModelVersion::getCreatedAt).reversed()
+                        .thenComparing(ModelVersion::getVersion)).toList();
     }
 
     public Optional<ModelVersion> version(String version) {
-        return Optional.ofNullable(versions.get(version));
+        return Optional.ofNullable(versions.get(version)).map(this::asPointerSays);
+    }
+
+    /**
+     * A version's status as the pointer has it: the pointer's version is ACTIVE even before its own record
+     * says so, and a version whose record still says ACTIVE but has been replaced is RETIRED (an activation
+     * interrupted between its writes).
+     */
+    private ModelVersion asPointerSays(ModelVersion v) {
+        ModelVersion pointer = active;
+        boolean serving = pointer != null && pointer.getVersion().equals(v.getVersion());
+        ModelStatus status = serving ? ModelStatus.ACTIVE
+                : v.getStatus() == ModelStatus.ACTIVE ? ModelStatus.RETIRED : v.getStatus();
+        return status == v.getStatus() ? v : ModelVersion.newBuilder(v).setStatus(status).build();
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {

@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,10 +67,38 @@ class ModelAnnouncerTest {
                 assertEquals(ModelStatus.ACTIVE, catalog.version("v3").orElseThrow().getStatus());
                 assertEquals(List.of("v3", "v2", "v1"), catalog.versions().stream().map(ModelVersion::getVersion)
                         .toList(), "newest first");
-                assertEquals(List.of("mfn/v1", "mfn/v1", "mfn", "mfn/v2", "mfn/v2", "mfn/v3", "mfn/v3", "mfn",
-                        "mfn/v1"), keys, "the bare key is written only by activations");
+                assertEquals(List.of("mfn/v1", "mfn", "mfn/v1", "mfn/v2", "mfn/v2", "mfn/v3", "mfn", "mfn/v3",
+                        "mfn/v1"), keys, "the bare key is written only by activations, before the version's record");
             }
         }
+    }
+
+    @Test
+    void anActivationInterruptedAfterThePointerReadsAsThePointerSays() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
+            }
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                    new ByteArraySerializer());
+                    ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), TOPICS, "mfn")
+                            .start(Duration.ofSeconds(30))) {
+                // v1 was active; v2's pointer was written, then the process died: v2's record still says
+                // CANDIDATE and v1's still says ACTIVE.
+                send(producer, "mfn/v1", version("v1", ModelStatus.ACTIVE, 1));
+                send(producer, "mfn/v2", version("v2", ModelStatus.CANDIDATE, 2));
+                send(producer, "mfn", version("v2", ModelStatus.ACTIVE, 2));
+                assertTrue(catalog.sync(Duration.ofSeconds(30)));
+                assertEquals(ModelStatus.ACTIVE, catalog.version("v2").orElseThrow().getStatus());
+                assertEquals(ModelStatus.RETIRED, catalog.version("v1").orElseThrow().getStatus());
+                assertEquals("v2", catalog.active().orElseThrow().getVersion());
+            }
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String key, ModelVersion v) throws Exception {
+        producer.send(new ProducerRecord<>(TOPICS.models().name(), key, TOPICS.models().encode(v))).get();
     }
 
     private static ModelVersion version(String v, ModelStatus status, long second) {

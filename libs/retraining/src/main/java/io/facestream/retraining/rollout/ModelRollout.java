@@ -1,5 +1,7 @@
 package io.facestream.retraining.rollout;
 
+import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.model.Network;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
@@ -43,11 +45,14 @@ public final class ModelRollout {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRollout.class);
 
-    /** Loads a stored artifact as an embedder tagged with its version. */
+    /** Loads a stored artifact (on the device the service embeds on). */
     @FunctionalInterface
-    public interface EmbedderLoader {
-        CropEmbedder load(String version, Path artifact);
+    public interface NetworkLoader {
+        Network load(Path artifact);
     }
+
+    /** Faces per forward pass when the gallery is re-embedded. */
+    private static final int BATCH = 32;
 
     /** What happened to one candidate. */
     public record Result(StoredModel stored, GateDecision decision, boolean activated, int galleryMigrated,
@@ -60,7 +65,7 @@ public final class ModelRollout {
     private final ModelCatalog catalog;
     private final GalleryMigration gallery;
     private final EvaluationGate gate;
-    private final EmbedderLoader loader;
+    private final NetworkLoader loader;
     private final String pretrainedVersion;
     private final Clock clock;
 
@@ -68,7 +73,7 @@ public final class ModelRollout {
      * @param pretrainedVersion the version that serves while no version is ACTIVE on the topic
      */
     public ModelRollout(String modelName, ModelStore store, ModelAnnouncer announcer, ModelCatalog catalog,
-            GalleryMigration gallery, EvaluationGate gate, EmbedderLoader loader, String pretrainedVersion,
+            GalleryMigration gallery, EvaluationGate gate, NetworkLoader loader, String pretrainedVersion,
             Clock clock) {
         this.modelName = modelName;
         this.store = store;
@@ -111,15 +116,18 @@ public final class ModelRollout {
         }
 
         phase.accept("gallery");
-        CropEmbedder embedder = loader.load(version, stored.artifact());
         String previous = servingVersion();
         Optional<ModelVersion> previousRecord = catalog.active();
-        int migrated = gallery.migrate(embedder);
+        int migrated;
+        try (Network network = loader.load(stored.artifact())) {
+            CropEmbedder embedder = new CropEmbedder(new FaceEmbedder(network, BATCH), version);
+            migrated = gallery.migrate(embedder);
 
-        phase.accept("activate");
-        announcer.activate(candidate, previousRecord.orElse(null));
-        // Samples enrolled under the previous version while the gallery was being copied.
-        migrated += gallery.migrate(embedder);
+            phase.accept("activate");
+            announcer.activate(candidate, previousRecord.orElse(null));
+            // Samples enrolled under the previous version while the gallery was being copied.
+            migrated += gallery.migrate(embedder);
+        }
         int pruned = gallery.prune(version, Set.of(version, previous));
         if (!catalog.sync(Duration.ofSeconds(30))) {
             LOG.warn("model catalog did not see the activation of {} within 30 s", version);

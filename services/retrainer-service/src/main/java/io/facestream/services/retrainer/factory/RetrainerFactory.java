@@ -2,14 +2,14 @@ package io.facestream.services.retrainer.factory;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.facestream.inference.embedding.FaceEmbedder;
+
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
 import io.facestream.inference.model.ModelFile;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
-import io.facestream.pipeline.embed.CropEmbedder;
+
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
@@ -75,8 +75,7 @@ public class RetrainerFactory {
         Device device = Engine.getEngine("PyTorch").defaultDevice();
         return new ModelRollout(MobileFaceNet.MODEL_NAME, store, announcer, catalog, gallery,
                 new EvaluationGate(config.gateMargin(), config.referenceTolerance()),
-                (version, artifact) -> new CropEmbedder(new FaceEmbedder(MobileFaceNet.open(artifact, device), 32),
-                        version),
+                artifact -> MobileFaceNet.open(artifact, device),
                 dir.embeddingModelVersion(), clock);
     }
 
