@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * a new version each sample gets a twin with the same crop, embedded by the new model, under the key
  * {@code <identity>/<base sample id>@<version>}. The old samples stay until the new version is active (the
  * matcher keeps matching old-version faces against them), and are pruned one rollout later.
- * Erased identities are skipped. Follows the {@code gallery} and {@code identities} topics itself.
+ * Erased identities are skipped. Follows the {@code gallery} and {@code identities} topics itself, and tells a
+ * {@link Listener} what it reads, so the retrainer reads the gallery once for re-embedding and for its dataset.
  */
 public final class GalleryMigration implements AutoCloseable {
 
@@ -45,14 +46,38 @@ public final class GalleryMigration implements AutoCloseable {
     private static final Duration ACK_WITHIN = Duration.ofSeconds(30);
     private static final int BATCH = 32;
 
+    /** Told of every enrolled sample and every erasure, in topic order, on the follower's thread. */
+    public interface Listener {
+
+        Listener NONE = new Listener() {
+            @Override
+            public void enrolled(GallerySample sample) {
+            }
+
+            @Override
+            public void erased(String identityId) {
+            }
+        };
+
+        void enrolled(GallerySample sample);
+
+        void erased(String identityId);
+    }
+
     private final Topics topics;
+    private final Listener listener;
     private final Map<String, GallerySample> samples = new ConcurrentHashMap<>();
     private final Set<String> erased = ConcurrentHashMap.newKeySet();
     private final TopicFollower follower;
     private final KafkaProducer<String, byte[]> producer;
 
     public GalleryMigration(String bootstrapServers, Topics topics) {
+        this(bootstrapServers, topics, Listener.NONE);
+    }
+
+    public GalleryMigration(String bootstrapServers, Topics topics, Listener listener) {
         this.topics = topics;
+        this.listener = listener;
         this.follower = new TopicFollower("gallery-migration", bootstrapServers,
                 List.of(topics.identities().name(), topics.gallery().name()), -1, this::apply);
         Properties p = new Properties();
@@ -200,6 +225,7 @@ public final class GalleryMigration implements AutoCloseable {
                 if (r.value() == null) {
                     erased.add(r.key());
                     samples.values().removeIf(s -> s.getIdentityId().equals(r.key()));
+                    listener.erased(r.key());
                 }
             } else if (r.value() == null) {
                 samples.remove(r.key());
@@ -207,6 +233,7 @@ public final class GalleryMigration implements AutoCloseable {
                 GallerySample s = topics.gallery().decode(r.value());
                 if (!erased.contains(s.getIdentityId())) {
                     samples.put(r.key(), s);
+                    listener.enrolled(s);
                 }
             }
         } catch (RejectedRecordException e) {

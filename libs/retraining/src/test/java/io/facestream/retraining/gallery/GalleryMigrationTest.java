@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.testing.SharedModels;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -81,8 +83,22 @@ class GalleryMigrationTest {
                                 .build()))).get();
 
                 CropEmbedder v1 = new CropEmbedder(new FaceEmbedder(SharedModels.get().mobileFaceNet(), 8), "v1");
-                try (GalleryMigration migration = new GalleryMigration(kafka.bootstrapServers(), TOPICS)
+                List<String> told = new CopyOnWriteArrayList<>();
+                GalleryMigration.Listener listener = new GalleryMigration.Listener() {
+                    @Override
+                    public void enrolled(GallerySample sample) {
+                        told.add("enrolled " + sample.getIdentityId() + "/" + sample.getSampleId());
+                    }
+
+                    @Override
+                    public void erased(String identityId) {
+                        told.add("erased " + identityId);
+                    }
+                };
+                try (GalleryMigration migration = new GalleryMigration(kafka.bootstrapServers(), TOPICS, listener)
                         .start(Duration.ofSeconds(30))) {
+                    assertTrue(told.containsAll(List.of("enrolled ann/s1", "enrolled ann/s2", "enrolled bob/s1",
+                            "erased eve")), "the listener hears what the migration reads: " + told);
                     assertEquals(2, migration.migrate(v1), "ann's two crops; bob has no crop, eve is erased");
                     assertEquals(0, migration.migrate(v1), "nothing left to do the second time");
                     watch.sync(Duration.ofSeconds(30));

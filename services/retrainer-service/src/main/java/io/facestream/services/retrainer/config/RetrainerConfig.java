@@ -50,11 +50,13 @@ public record RetrainerConfig(
 
     /** The training settings: the defaults, with whatever this configuration sets. */
     public TrainingConfig training() {
-        TrainingConfig d = TrainingConfig.defaults();
-        return new TrainingConfig(lastFrozenStage != null ? lastFrozenStage : d.lastFrozenStage(),
-                steps != null ? steps : d.steps(), batchSize != null ? batchSize : d.batchSize(),
-                learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
-                balancing != null ? balancing : d.balancing(), tripletWeight != null ? tripletWeight : d.tripletWeight(),
-                d.tripletMargin(), d.heldOutFraction());
+        TrainingConfig c = TrainingConfig.defaults();
+        c = lastFrozenStage == null ? c : c.withLastFrozenStage(lastFrozenStage);
+        c = steps == null ? c : c.withSteps(steps);
+        c = batchSize == null ? c : c.withBatchSize(batchSize);
+        c = learningRate == null ? c : c.withLearningRate(learningRate);
+        c = seed == null ? c : c.withSeed(seed);
+        c = balancing == null ? c : c.withBalancing(balancing);
+        return tripletWeight == null ? c : c.withTriplet(tripletWeight, c.tripletMargin());
     }
 }

@@ -2,14 +2,12 @@ package io.facestream.services.retrainer.factory;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
 import io.facestream.inference.model.ModelFile;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
-
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
@@ -19,6 +17,7 @@ import io.facestream.retraining.gallery.GalleryMigration;
 import io.facestream.retraining.job.RetrainJobs;
 import io.facestream.retraining.rollout.ModelRollout;
 import io.facestream.retraining.store.ModelStore;
+import io.facestream.schema.GallerySample;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.facestream.training.crop.FaceCropper;
@@ -35,10 +34,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 @Factory
 public class RetrainerFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainerFactory.class);
     private static final Duration START_WITHIN = Duration.ofSeconds(60);
 
     @Singleton
@@ -65,8 +67,30 @@ public class RetrainerFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    GalleryMigration galleryMigration(PipelineConfig pipeline, Topics topics) throws InterruptedException {
-        return new GalleryMigration(pipeline.bootstrapServers(), topics).start(START_WITHIN);
+    GalleryMigration galleryMigration(PipelineConfig pipeline, Topics topics, FeedbackDataset dataset)
+            throws InterruptedException {
+        // The one read of the gallery also feeds the dataset: enrollment crops are labelled faces, and
+        // erasures are known (caught up) before any label is applied.
+        return new GalleryMigration(pipeline.bootstrapServers(), topics, new GalleryMigration.Listener() {
+            @Override
+            public void enrolled(GallerySample sample) {
+                try {
+                    dataset.addEnrollment(sample);
+                } catch (IOException e) {
+                    LOG.error("cannot store the enrollment crop {}/{}", sample.getIdentityId(), sample.getSampleId(),
+                            e);
+                }
+            }
+
+            @Override
+            public void erased(String identityId) {
+                try {
+                    dataset.erase(identityId);
+                } catch (IOException e) {
+                    LOG.error("cannot erase {} from the labelled faces", identityId, e);
+                }
+            }
+        }).start(START_WITHIN);
     }
 
     @Singleton
