@@ -17,13 +17,15 @@ public record DeadLetter(String stage, String errorClass, String message, String
     public static final String SOURCE_TOPIC = "facestream.source.topic";
     public static final String SOURCE_PARTITION = "facestream.source.partition";
     public static final String SOURCE_OFFSET = "facestream.source.offset";
+    /** Longest error message kept in the headers, so a dead letter is never much larger than its record. */
+    public static final int MAX_MESSAGE_CHARS = 2000;
 
     /** Header name → UTF-8 value, in a stable order. */
     public Map<String, byte[]> headers() {
         Map<String, byte[]> h = new LinkedHashMap<>();
         h.put(STAGE, utf8(stage));
         h.put(ERROR_CLASS, utf8(errorClass));
-        h.put(MESSAGE, utf8(message == null ? "" : message));
+        h.put(MESSAGE, utf8(message == null ? "" : truncate(message)));
         h.put(SOURCE_TOPIC, utf8(sourceTopic));
         h.put(SOURCE_PARTITION, utf8(Integer.toString(sourcePartition)));
         h.put(SOURCE_OFFSET, utf8(Long.toString(sourceOffset)));
@@ -33,6 +35,10 @@ public record DeadLetter(String stage, String errorClass, String message, String
     /** The dead-letter topic of a source topic. */
     public static String topicFor(String sourceTopic) {
         return sourceTopic + ".dlq";
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_MESSAGE_CHARS ? s : s.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
     private static byte[] utf8(String s) {

@@ -2,14 +2,25 @@ package io.facestream.pipeline.topics;
 
 import io.facestream.kafka.topics.TopicSpec;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * One Kafka topic of the pipeline: its name, how it is laid out, and the serde of its values. Keys are
+ * One Kafka topic of the pipeline: its name, how it is laid out, the serde of its values and its topic configs
+ * (which its dead-letter topic shares, so a record that fits the topic also fits its dead letter). Keys are
  * strings everywhere (camera id, identity id, face id).
  */
-public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> valueSerde) {
+public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> valueSerde,
+        Map<String, String> configs) {
+
+    public Topic {
+        configs = Map.copyOf(configs);
+    }
+
+    public Topic(String name, int partitions, boolean compacted, Serde<V> valueSerde) {
+        this(name, partitions, compacted, valueSerde, Map.of());
+    }
 
     /**
      * Decodes one record value of this topic; what cannot be decoded is rejected with a reason, for the
@@ -31,7 +42,7 @@ public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> 
     }
 
     public TopicSpec spec() {
-        return compacted ? TopicSpec.compacted(name, partitions) : TopicSpec.of(name, partitions);
+        return withConfigs(compacted ? TopicSpec.compacted(name, partitions) : TopicSpec.of(name, partitions));
     }
 
     /** The dead-letter topic for records of this topic that a stage cannot process. */
@@ -40,6 +51,13 @@ public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> 
     }
 
     public TopicSpec deadLetterSpec() {
-        return TopicSpec.of(deadLetterTopic(), partitions);
+        return withConfigs(TopicSpec.of(deadLetterTopic(), partitions));
+    }
+
+    private TopicSpec withConfigs(TopicSpec spec) {
+        for (Map.Entry<String, String> c : configs.entrySet()) {
+            spec = spec.withConfig(c.getKey(), c.getValue());
+        }
+        return spec;
     }
 }
