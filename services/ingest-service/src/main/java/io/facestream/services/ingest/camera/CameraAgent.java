@@ -1,5 +1,7 @@
 package io.facestream.services.ingest.camera;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
 import java.io.IOException;
@@ -10,14 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,19 +34,15 @@ public final class CameraAgent implements AutoCloseable {
     private final Clock clock;
     private long seq;
 
-    public CameraAgent(String cameraId, String bootstrapServers, Topics topics, Clock clock) {
+    public CameraAgent(String cameraId, KafkaClientSettings kafka, Topics topics, Clock clock) {
         if (cameraId == null || cameraId.isBlank()) {
             throw new IllegalArgumentException("a camera needs an id");
         }
         this.cameraId = cameraId;
         this.topics = topics;
         this.clock = clock;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(kafka.producer(FrameLimits.MAX_RECORD_BYTES), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /**
