@@ -1,5 +1,6 @@
 package io.facestream.cli.pipeline;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
@@ -37,8 +38,8 @@ public final class CameraCommand implements Callable<Integer> {
             return 2;
         }
         try (FrameSource frames = CameraAgent.open(source);
-                CameraAgent agent = new CameraAgent(cameraId, bootstrapServers, new Topics(partitions),
-                        Clock.systemUTC())) {
+                CameraAgent agent = new CameraAgent(cameraId, KafkaClientSettings.of(bootstrapServers),
+                        new Topics(partitions), Clock.systemUTC())) {
             long n = agent.stream(frames, fps, id -> { });
             System.err.printf("camera %s: published %d frames%n", cameraId, n);
             return n > 0 ? 0 : 1;

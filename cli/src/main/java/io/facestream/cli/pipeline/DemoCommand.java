@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
             });
             try (FrameSource frames = new ImageFolderSource(gallery.probes());
-                    CameraAgent camera = new CameraAgent("demo-cam", pipeline.bootstrapServers(), new Topics(4),
+                    CameraAgent camera = new CameraAgent("demo-cam", pipeline.kafka(), new Topics(4),
                             Clock.systemUTC())) {
                 camera.stream(frames, fps, id -> { });
             }

@@ -106,7 +106,7 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
         for (int c = 0; c < cameras; c++) {
             String id = "bench-cam-" + c;
             sent.add(pool.submit(() -> {
-                try (CameraAgent agent = new CameraAgent(id, pipeline.bootstrapServers(), new Topics(4),
+                try (CameraAgent agent = new CameraAgent(id, pipeline.kafka(), new Topics(4),
                         Clock.systemUTC()); FrameSource source = cycle(jpegs, perCamera)) {
                     return agent.stream(source, fpsPerCamera, f -> { });
                 }

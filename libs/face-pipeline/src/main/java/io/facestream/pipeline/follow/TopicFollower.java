@@ -1,11 +1,11 @@
 package io.facestream.pipeline.follow;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -49,17 +48,15 @@ public final class TopicFollower implements AutoCloseable {
      * @param lastRecords start this many records before the end of each partition; negative = the beginning
      * @param onRecord called on the follower's thread, in partition order; must not block for long
      */
-    public TopicFollower(String name, String bootstrapServers, List<String> topics, long lastRecords,
+    public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
             Consumer<ConsumerRecord<String, byte[]>> onRecord) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.lastRecords = lastRecords;
         this.onRecord = onRecord;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        // No follower reads frames: the followed topics keep Kafka's default record size.
+        consumer = new KafkaConsumer<>(kafka.follower(KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES),
+                new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, name);
         thread.setDaemon(true);
     }

@@ -1,6 +1,7 @@
 package io.facestream.pipeline.model;
 
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
@@ -43,14 +44,14 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
      * @param initial the model to serve until an ACTIVE version is announced
      * @param loader builds the model from a verified artifact
      */
-    public ActiveModelFollower(String bootstrapServers, Topics topics, String modelName, M initial,
+    public ActiveModelFollower(KafkaClientSettings kafka, Topics topics, String modelName, M initial,
             String initialVersion, BiFunction<ModelVersion, Path, M> loader) {
         this.modelName = modelName;
         this.topics = topics;
         this.loader = loader;
         this.current = new AtomicReference<>(initial);
         this.currentVersion = new AtomicReference<>(initialVersion);
-        this.follower = new TopicFollower("active-model-" + modelName, bootstrapServers,
+        this.follower = new TopicFollower("active-model-" + modelName, kafka,
                 List.of(topics.models().name()), -1, r -> {
                     if (modelName.equals(r.key()) && r.value() != null) {
                         consider(r);

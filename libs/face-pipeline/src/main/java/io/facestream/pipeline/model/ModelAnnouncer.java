@@ -1,15 +1,14 @@
 package io.facestream.pipeline.model;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -28,13 +27,9 @@ public final class ModelAnnouncer implements AutoCloseable {
     private final Topics topics;
     private final KafkaProducer<String, byte[]> producer;
 
-    public ModelAnnouncer(String bootstrapServers, Topics topics) {
+    public ModelAnnouncer(KafkaClientSettings kafka, Topics topics) {
         this.topics = topics;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(kafka.producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The key of one version's own record. */

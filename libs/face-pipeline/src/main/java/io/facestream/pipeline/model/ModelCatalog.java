@@ -2,6 +2,7 @@ package io.facestream.pipeline.model;
 
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
@@ -30,10 +31,10 @@ public final class ModelCatalog implements AutoCloseable {
     private volatile ModelVersion active;
     private final TopicFollower follower;
 
-    public ModelCatalog(String bootstrapServers, Topics topics, String modelName) {
+    public ModelCatalog(KafkaClientSettings kafka, Topics topics, String modelName) {
         this.modelName = modelName;
         this.topics = topics;
-        this.follower = new TopicFollower("model-catalog-" + modelName, bootstrapServers,
+        this.follower = new TopicFollower("model-catalog-" + modelName, kafka,
                 List.of(topics.models().name()), -1, this::apply);
     }
 

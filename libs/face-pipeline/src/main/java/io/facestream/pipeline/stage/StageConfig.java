@@ -1,5 +1,6 @@
 package io.facestream.pipeline.stage;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import java.time.Duration;
 
 /**
@@ -7,13 +8,16 @@ import java.time.Duration;
  *
  * @param stage stage name, used in dead-letter headers and as the consumer group id
  * @param instanceId distinguishes instances of a stage; makes the transactional id unique
- * @param bootstrapServers Kafka bootstrap servers
+ * @param kafka where Kafka is and the settings every client shares
  * @param inputTopic the topic consumed
  * @param maxBatch records handed to the processor at most at once (the embedder's micro-batch)
  * @param maxWait how long a poll waits for records before a smaller batch is processed
+ * @param maxInputRecordBytes largest input record (the input topic's {@code max.message.bytes}): the consumer
+ *                            fetches records of that size, and the producer writes them, because a dead letter
+ *                            is a copy of its input record
  */
-public record StageConfig(String stage, String instanceId, String bootstrapServers, String inputTopic, int maxBatch,
-        Duration maxWait) {
+public record StageConfig(String stage, String instanceId, KafkaClientSettings kafka, String inputTopic,
+        int maxBatch, Duration maxWait, int maxInputRecordBytes) {
 
     public StageConfig {
         if (stage == null || stage.isBlank() || instanceId == null || instanceId.isBlank()) {
@@ -22,6 +26,15 @@ public record StageConfig(String stage, String instanceId, String bootstrapServe
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be positive");
         }
+        if (maxInputRecordBytes < 1) {
+            throw new IllegalArgumentException("maxInputRecordBytes must be positive");
+        }
+    }
+
+    /** A stage whose input records are at most Kafka's default size (1 MiB). */
+    public StageConfig(String stage, String instanceId, KafkaClientSettings kafka, String inputTopic, int maxBatch,
+            Duration maxWait) {
+        this(stage, instanceId, kafka, inputTopic, maxBatch, maxWait, KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES);
     }
 
     public String groupId() {

@@ -7,6 +7,7 @@ import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class TopicFollowerTest {
             }
             Map<String, Integer> seen = new ConcurrentHashMap<>();
             AtomicInteger count = new AtomicInteger();
-            try (TopicFollower follower = new TopicFollower("test", kafka.bootstrapServers(), List.of("a", "b"), -1,
+            try (TopicFollower follower = new TopicFollower("test", KafkaClientSettings.of(kafka.bootstrapServers()), List.of("a", "b"), -1,
                     r -> {
                         seen.put(r.topic() + "/" + r.key(), r.value()[0] & 0xff);
                         count.incrementAndGet();

@@ -12,6 +12,7 @@ import io.facestream.inference.testing.SharedModels;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
@@ -49,7 +50,7 @@ class ActiveModelFollowerTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
-            try (ActiveModelFollower<Network> follower = new ActiveModelFollower<>(kafka.bootstrapServers(), TOPICS,
+            try (ActiveModelFollower<Network> follower = new ActiveModelFollower<>(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS,
                     "mobilefacenet", pretrained, "v1", (v, artifact) -> Network.fromParameters("mobilefacenet",
                             MobileFaceNet.build(), artifact, pretrained.device())).start();
                     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
@@ -40,10 +41,10 @@ class ModelAnnouncerTest {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
             List<String> keys = new ArrayList<>();
-            try (ModelAnnouncer announcer = new ModelAnnouncer(kafka.bootstrapServers(), TOPICS);
-                    ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), TOPICS, "mfn")
+            try (ModelAnnouncer announcer = new ModelAnnouncer(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS);
+                    ModelCatalog catalog = new ModelCatalog(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, "mfn")
                             .start(Duration.ofSeconds(30));
-                    var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", kafka.bootstrapServers(),
+                    var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", KafkaClientSettings.of(kafka.bootstrapServers()),
                             List.of("models"), -1, r -> keys.add(r.key())).start()) {
                 ModelVersion v1 = version("v1", ModelStatus.CANDIDATE, 1);
                 ModelVersion v2 = version("v2", ModelStatus.CANDIDATE, 2);
@@ -82,7 +83,7 @@ class ModelAnnouncerTest {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
                     new ByteArraySerializer());
-                    ModelCatalog catalog = new ModelCatalog(kafka.bootstrapServers(), TOPICS, "mfn")
+                    ModelCatalog catalog = new ModelCatalog(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, "mfn")
                             .start(Duration.ofSeconds(30))) {
                 // v1 was active; v2's pointer was written, then the process died: v2's record still says
                 // CANDIDATE and v1's still says ACTIVE.

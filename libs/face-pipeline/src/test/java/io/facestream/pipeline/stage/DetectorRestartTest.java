@@ -12,6 +12,7 @@ import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.kafka.topics.TopicSpec;
 import io.facestream.pipeline.detect.DetectorProcessor;
 import io.facestream.pipeline.detect.FrameDetector;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.stage.StageTestKit.Source;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
@@ -84,7 +85,7 @@ class DetectorRestartTest {
     @Test
     void aRestartedStageAccountsForEveryFrameExactlyOnce() throws Exception {
         Published in = publish("frames", "restart", 30);
-        StageConfig config = new StageConfig("detector-restart", "i0", kafka.bootstrapServers(), "frames", 3,
+        StageConfig config = new StageConfig("detector-restart", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "frames", 3,
                 Duration.ofMillis(100));
         BatchProcessor processor = new DetectorProcessor(TOPICS, detector, DetectorProcessor.StageListener.NONE);
 
@@ -126,7 +127,7 @@ class DetectorRestartTest {
             batch.forEach(r -> retriedOffsets.add(r.offset() * 10 + r.partition()));
             return out;
         };
-        StageConfig config = new StageConfig("detector-flaky", "i0", kafka.bootstrapServers(), "frames-flaky", 4,
+        StageConfig config = new StageConfig("detector-flaky", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "frames-flaky", 4,
                 Duration.ofMillis(100));
 
         try (TransactionalStage stage = new TransactionalStage(config, flaky).start()) {

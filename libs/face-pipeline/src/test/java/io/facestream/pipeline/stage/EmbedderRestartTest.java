@@ -16,6 +16,7 @@ import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.embed.EmbedderProcessor;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.stage.StageTestKit.Source;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
@@ -113,7 +114,7 @@ class EmbedderRestartTest {
         expectedError.add("empty-record");
         List<Source> sources = StageTestKit.sendAll(producer, records);
 
-        StageConfig config = new StageConfig("embedder-restart", "i0", kafka.bootstrapServers(), "faces", 4,
+        StageConfig config = new StageConfig("embedder-restart", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "faces", 4,
                 Duration.ofMillis(100));
         BatchProcessor processor = new EmbedderProcessor(TOPICS, () -> embedder);
         TransactionalStage first = new TransactionalStage(config, processor).start();

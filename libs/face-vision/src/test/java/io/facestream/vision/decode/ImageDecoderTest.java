@@ -146,6 +146,29 @@ class ImageDecoderTest {
     }
 
     @Test
+    void eightKByFourKJpegAndPngDecodeWithinTheDefaultLimits() throws Exception {
+        // 7680×4320 = 33.2 MP, the largest camera frame the pipeline promises to take (README, "HTTP API").
+        Mat frame = new Mat(4320, 7680, org.opencv.core.CvType.CV_8UC3, new org.opencv.core.Scalar(40, 80, 120));
+        org.opencv.imgproc.Imgproc.rectangle(frame, new org.opencv.core.Point(7000, 4000),
+                new org.opencv.core.Point(7679, 4319), new org.opencv.core.Scalar(255, 255, 255), -1);
+        for (String format : List.of(".jpg", ".png")) {
+            MatOfByte encoded = new MatOfByte();
+            assertTrue(Imgcodecs.imencode(format, frame, encoded));
+            try (DecodedImage image = decoder.decode(encoded.toArray())) {
+                assertEquals(7680, image.width(), format);
+                assertEquals(4320, image.height(), format);
+                int[] background = Fixtures.pixel(image.rgb(), 10, 10); // RGB of BGR (40, 80, 120), JPEG within 3
+                assertTrue(Math.abs(background[0] - 120) <= 3 && Math.abs(background[1] - 80) <= 3
+                        && Math.abs(background[2] - 40) <= 3, format + " " + Arrays.toString(background));
+                int[] corner = Fixtures.pixel(image.rgb(), 7679, 4319);
+                assertTrue(corner[0] > 250 && corner[1] > 250 && corner[2] > 250, format + " " + Arrays.toString(corner));
+            }
+            encoded.release();
+        }
+        frame.release();
+    }
+
+    @Test
     void pixelLimitIsInclusive() throws Exception {
         byte[] png = Fixtures.referenceRgbPng(); // 32x32 = 1024 pixels
         try (DecodedImage image = new ImageDecoder(new DecodeLimits(1024, 1 << 20)).decode(png)) {

@@ -2,6 +2,7 @@ package io.facestream.retraining.crops;
 
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
 import java.nio.ByteBuffer;
@@ -30,11 +31,11 @@ public final class RecentCrops implements AutoCloseable {
      * @param lookBack faces per partition read at start-up (labels of faces older than what the cache holds
      *     are answered "unavailable")
      */
-    public RecentCrops(String bootstrapServers, Topics topics, CropCache cache, long lookBack, Duration syncTimeout) {
+    public RecentCrops(KafkaClientSettings kafka, Topics topics, CropCache cache, long lookBack, Duration syncTimeout) {
         this.topics = topics;
         this.cache = cache;
         this.syncTimeout = syncTimeout;
-        this.follower = new TopicFollower("recent-crops", bootstrapServers, List.of(topics.faces().name()), lookBack,
+        this.follower = new TopicFollower("recent-crops", kafka, List.of(topics.faces().name()), lookBack,
                 this::apply);
     }
 

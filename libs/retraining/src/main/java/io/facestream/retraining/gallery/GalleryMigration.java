@@ -3,6 +3,7 @@ package io.facestream.retraining.gallery;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.BoundingBox;
 import io.facestream.schema.FaceCrop;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,20 +70,16 @@ public final class GalleryMigration implements AutoCloseable {
     private final TopicFollower follower;
     private final KafkaProducer<String, byte[]> producer;
 
-    public GalleryMigration(String bootstrapServers, Topics topics) {
-        this(bootstrapServers, topics, Listener.NONE);
+    public GalleryMigration(KafkaClientSettings kafka, Topics topics) {
+        this(kafka, topics, Listener.NONE);
     }
 
-    public GalleryMigration(String bootstrapServers, Topics topics, Listener listener) {
+    public GalleryMigration(KafkaClientSettings kafka, Topics topics, Listener listener) {
         this.topics = topics;
         this.listener = listener;
-        this.follower = new TopicFollower("gallery-migration", bootstrapServers,
+        this.follower = new TopicFollower("gallery-migration", kafka,
                 List.of(topics.identities().name(), topics.gallery().name()), -1, this::apply);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(kafka.producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
     public GalleryMigration start(Duration timeout) throws InterruptedException {

@@ -13,6 +13,7 @@ import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.BoundingBox;
 import io.facestream.schema.FaceCrop;
@@ -63,7 +64,7 @@ class GalleryMigrationTest {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
                     new ByteArraySerializer());
-                    TopicFollower watch = new TopicFollower("watch", kafka.bootstrapServers(),
+                    TopicFollower watch = new TopicFollower("watch", KafkaClientSettings.of(kafka.bootstrapServers()),
                             List.of(TOPICS.gallery().name()), -1, r -> {
                                 if (r.value() == null) {
                                     topic.remove(r.key());
@@ -95,7 +96,7 @@ class GalleryMigrationTest {
                         told.add("erased " + identityId);
                     }
                 };
-                try (GalleryMigration migration = new GalleryMigration(kafka.bootstrapServers(), TOPICS, listener)
+                try (GalleryMigration migration = new GalleryMigration(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, listener)
                         .start(Duration.ofSeconds(30))) {
                     assertTrue(told.containsAll(List.of("enrolled ann/s1", "enrolled ann/s2", "enrolled bob/s1",
                             "erased eve")), "the listener hears what the migration reads: " + told);

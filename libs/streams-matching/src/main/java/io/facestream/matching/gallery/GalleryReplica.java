@@ -1,6 +1,7 @@
 package io.facestream.matching.gallery;
 
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
@@ -25,10 +26,10 @@ public final class GalleryReplica implements AutoCloseable {
     private final Topics topics;
     private final TopicFollower follower;
 
-    public GalleryReplica(String bootstrapServers, Topics topics, GalleryView view) {
+    public GalleryReplica(KafkaClientSettings kafka, Topics topics, GalleryView view) {
         this.view = view;
         this.topics = topics;
-        this.follower = new TopicFollower("gallery-replica", bootstrapServers,
+        this.follower = new TopicFollower("gallery-replica", kafka,
                 List.of(topics.identities().name(), topics.gallery().name()), -1, this::apply);
     }
 

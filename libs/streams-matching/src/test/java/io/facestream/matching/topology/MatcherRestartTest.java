@@ -9,6 +9,7 @@ import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
 import io.facestream.schema.GallerySample;
@@ -178,7 +179,7 @@ class MatcherRestartTest {
         sendIdentity("bob", identity("bob", "Bob"));
 
         GalleryView view = new GalleryView(4);
-        try (GalleryReplica replica = new GalleryReplica(kafka.bootstrapServers(), TOPICS, view).start()) {
+        try (GalleryReplica replica = new GalleryReplica(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, view).start()) {
             assertTrue(replica.awaitCaughtUp(TIMEOUT), "caught up with what was there at start");
             // Caught up means everything that existed at start is applied, without waiting any further.
             assertEquals(3, view.size("A"));

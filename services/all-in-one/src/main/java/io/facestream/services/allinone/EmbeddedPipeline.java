@@ -3,6 +3,7 @@ package io.facestream.services.allinone;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.security.PasswordHash;
 import io.micronaut.context.ApplicationContext;
@@ -81,6 +82,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** Client settings for the in-process broker (plain connections). */
+    public KafkaClientSettings kafka() {
+        return KafkaClientSettings.of(broker.bootstrapServers());
     }
 
     public ApplicationContext context() {

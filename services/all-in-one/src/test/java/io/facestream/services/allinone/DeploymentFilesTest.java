@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.detector.config.DetectorConfig;
@@ -30,6 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -73,7 +75,8 @@ class DeploymentFilesTest {
             Pattern.compile("(FACESTREAM_SECURITY|FACESTREAM_JWT|MICRONAUT_SECURITY)_.*");
 
     private static final Pattern CREATE_TOPIC = Pattern.compile(
-            "kafka-topics\\.sh .*--create.* --topic (\\S+) --partitions (\\d+) --config cleanup\\.policy=(\\w+)");
+            "kafka-topics\\.sh .*--create.* --topic (\\S+) --partitions (\\d+)((?: --config \\S+=\\S+)*)");
+    private static final Pattern TOPIC_CONFIG = Pattern.compile(" --config (\\S+?)=(\\S+)");
 
     private static final Pattern JIB_PLUGIN = Pattern.compile(
             "(?s)<plugin>\\s*<groupId>com\\.google\\.cloud\\.tools</groupId>\\s*<artifactId>jib-maven-plugin</artifactId>"
@@ -111,7 +114,12 @@ class DeploymentFilesTest {
         Map<String, String> created = new TreeMap<>();
         Matcher m = CREATE_TOPIC.matcher(script);
         while (m.find()) {
-            String previous = created.put(m.group(1), describe(Integer.parseInt(m.group(2)), m.group(3)));
+            Map<String, String> configs = new TreeMap<>();
+            Matcher c = TOPIC_CONFIG.matcher(m.group(3));
+            while (c.find()) {
+                configs.put(c.group(1), c.group(2));
+            }
+            String previous = created.put(m.group(1), describe(Integer.parseInt(m.group(2)), configs));
             assertNull(previous, "topic-init creates " + m.group(1) + " twice");
         }
         assertTopicsEqual(created, "docker-compose.yml service topic-init");
@@ -127,8 +135,9 @@ class DeploymentFilesTest {
             Map<String, Object> spec = map(doc.get("spec"), "KafkaTopic spec");
             String name = (String) spec.getOrDefault("topicName", metadata(doc).get("name"));
             Map<String, Object> config = map(spec.getOrDefault("config", Map.of()), "KafkaTopic config");
-            String policy = String.valueOf(config.getOrDefault("cleanup.policy", "delete"));
-            String previous = declared.put(name, describe(((Number) spec.get("partitions")).intValue(), policy));
+            Map<String, String> configs = new TreeMap<>();
+            config.forEach((k, v) -> configs.put(k, String.valueOf(v)));
+            String previous = declared.put(name, describe(((Number) spec.get("partitions")).intValue(), configs));
             assertNull(previous, "KafkaTopic for " + name + " declared twice");
             assertEquals("facestream", labels(doc).get("strimzi.io/cluster"), "KafkaTopic " + name + " cluster label");
         }
@@ -158,6 +167,23 @@ class DeploymentFilesTest {
         Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
         assertEquals("false", String.valueOf(env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")), "compose broker auto-create");
         assertTrue(String.valueOf(env.get("KAFKA_PROCESS_ROLES")).contains("controller"), "compose broker is KRaft");
+    }
+
+    @Test
+    void brokersReplicateTheLargestFrameRecordWhole() {
+        // frames and frames.dlq allow FrameLimits.MAX_RECORD_BYTES (their max.message.bytes, compared above); a
+        // follower replica must be able to fetch such a record, in compose and on Strimzi alike.
+        Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
+        assertAtLeastOneFrameRecord(env.get("KAFKA_REPLICA_FETCH_MAX_BYTES"), "compose KAFKA_REPLICA_FETCH_MAX_BYTES");
+        Map<String, Object> spec = map(map(kinds("Kafka").get(0).get("spec"), "Kafka spec").get("kafka"), "spec.kafka");
+        assertAtLeastOneFrameRecord(map(spec.get("config"), "Kafka config").get("replica.fetch.max.bytes"),
+                "Strimzi replica.fetch.max.bytes");
+    }
+
+    private static void assertAtLeastOneFrameRecord(Object bytes, String where) {
+        assertNotNull(bytes, where + " is not set");
+        assertTrue(Long.parseLong(String.valueOf(bytes)) >= FrameLimits.MAX_RECORD_BYTES,
+                where + " = " + bytes + ", below FrameLimits.MAX_RECORD_BYTES " + FrameLimits.MAX_RECORD_BYTES);
     }
 
     // ---- services -----------------------------------------------------------------------------------------
@@ -685,7 +711,7 @@ class DeploymentFilesTest {
     private static void assertTopicsEqual(Map<String, String> declared, String where) {
         Map<String, String> expected = new TreeMap<>();
         for (TopicSpec spec : new Topics(PARTITIONS).specs()) {
-            expected.put(spec.name(), describe(spec.partitions(), spec.compacted() ? "compact" : "delete"));
+            expected.put(spec.name(), describe(spec.partitions(), spec.effectiveConfigs()));
         }
         List<String> problems = new ArrayList<>();
         expected.forEach((name, want) -> {
@@ -701,8 +727,11 @@ class DeploymentFilesTest {
         assertEquals(List.of(), problems, where + " disagree with Topics.specs()");
     }
 
-    private static String describe(int partitions, String policy) {
-        return partitions + " partitions, cleanup.policy=" + policy;
+    /** Partitions and every topic config, the cleanup policy made explicit (a topic without one deletes). */
+    private static String describe(int partitions, Map<String, String> configs) {
+        Map<String, String> all = new TreeMap<>(configs);
+        all.putIfAbsent(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        return partitions + " partitions, " + all;
     }
 
     private static Map<String, Object> services() {

@@ -297,7 +297,7 @@ class RetrainingIntegrationTest {
         private final TopicFollower follower;
 
         Recorder(EmbeddedPipeline pipeline) throws InterruptedException {
-            follower = new TopicFollower("test-recorder", pipeline.bootstrapServers(), List.of(
+            follower = new TopicFollower("test-recorder", pipeline.kafka(), List.of(
                     TOPICS.matches().name(), TOPICS.frameResults().name(), TOPICS.models().name()), -1, r -> {
                         try {
                             if (r.topic().equals(TOPICS.matches().name())) {

@@ -37,7 +37,7 @@ public class RecentFaces {
 
     public RecentFaces(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        follower = new TopicFollower("recent-faces", config.bootstrapServers(), List.of(topics.embeddings().name()),
+        follower = new TopicFollower("recent-faces", config.kafka(), List.of(topics.embeddings().name()),
                 CAPACITY, this::add).start();
     }
 

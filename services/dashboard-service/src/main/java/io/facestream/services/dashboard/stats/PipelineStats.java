@@ -48,7 +48,7 @@ public class PipelineStats {
 
     public PipelineStats(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        follower = new TopicFollower("pipeline-stats", config.bootstrapServers(),
+        follower = new TopicFollower("pipeline-stats", config.kafka(),
                 List.of(topics.frameResults().name(), topics.matches().name()), -1, this::apply).start();
     }
 

@@ -4,6 +4,7 @@ import io.facestream.pipeline.detect.DetectorProcessor;
 import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.detector.config.DetectorConfig;
@@ -37,8 +38,8 @@ public class DetectorStage {
             }
         };
         stage = new TransactionalStage(new StageConfig(DetectorProcessor.STAGE, pipeline.instanceId(),
-                pipeline.bootstrapServers(), topics.frames().name(), config.maxBatch(), config.maxWait()),
-                new DetectorProcessor(topics, detector, metrics)).start();
+                pipeline.kafka(), topics.frames().name(), config.maxBatch(), config.maxWait(),
+                FrameLimits.MAX_RECORD_BYTES), new DetectorProcessor(topics, detector, metrics)).start();
         registry.gauge("facestream.consumer.lag", java.util.List.of(io.micrometer.core.instrument.Tag.of("stage",
                 DetectorProcessor.STAGE)), stage, TransactionalStage::lag);
     }

@@ -31,7 +31,7 @@ public class EmbedderFactory {
             ModelDirectory dir, EmbedderConfig config) {
         CropEmbedder initial = new CropEmbedder(new FaceEmbedder(models.mobileFaceNet(), config.maxBatch()),
                 dir.embeddingModelVersion());
-        return new ActiveModelFollower<>(pipeline.bootstrapServers(), topics, MODEL_NAME, initial,
+        return new ActiveModelFollower<>(pipeline.kafka(), topics, MODEL_NAME, initial,
                 dir.embeddingModelVersion(), (version, artifact) -> new CropEmbedder(new FaceEmbedder(
                         MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()), config.maxBatch()),
                         version.getVersion())).start();

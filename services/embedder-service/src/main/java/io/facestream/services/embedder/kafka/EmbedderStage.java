@@ -25,7 +25,7 @@ public class EmbedderStage {
                 .publishPercentileHistogram().register(registry);
         EmbedderProcessor processor = new EmbedderProcessor(topics, embedder::current);
         stage = new TransactionalStage(new StageConfig(EmbedderProcessor.STAGE, pipeline.instanceId(),
-                pipeline.bootstrapServers(), topics.faces().name(), config.maxBatch(), config.maxWait()),
+                pipeline.kafka(), topics.faces().name(), config.maxBatch(), config.maxWait()),
                 batch -> {
                     var outputs = batches.record(() -> processor.process(batch));
                     registry.counter("facestream.embeddings", "stage", EmbedderProcessor.STAGE)

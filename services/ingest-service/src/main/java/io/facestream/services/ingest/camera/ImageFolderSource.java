@@ -1,6 +1,8 @@
 package io.facestream.services.ingest.camera;
 
+import io.facestream.pipeline.topics.FrameLimits;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -9,7 +11,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Every JPEG and PNG file of a folder (recursively, sorted by path), or a single image file. */
+/**
+ * Every JPEG and PNG file of a folder (recursively, sorted by path), or a single image file. A file over the
+ * frame limit ({@link FrameLimits#MAX_IMAGE_BYTES}) is skipped ({@link SkippedFrameException}) without being
+ * read: its size is checked first, and the read stops at the limit should the file grow in between.
+ */
 public final class ImageFolderSource implements FrameSource {
 
     private final Iterator<Path> files;
@@ -41,7 +47,26 @@ public final class ImageFolderSource implements FrameSource {
         }
         Path p = files.next();
         String type = p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") ? "image/png" : "image/jpeg";
-        return Optional.of(new EncodedFrame(Files.readAllBytes(p), type, p.toString()));
+        return Optional.of(new EncodedFrame(readWithinLimit(p), type, p.toString()));
+    }
+
+    private static byte[] readWithinLimit(Path p) throws IOException {
+        long size = Files.size(p);
+        if (size > FrameLimits.MAX_IMAGE_BYTES) {
+            throw tooLarge(p, Long.toString(size));
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readNBytes(FrameLimits.MAX_IMAGE_BYTES + 1);
+            if (bytes.length > FrameLimits.MAX_IMAGE_BYTES) {
+                throw tooLarge(p, "more than " + FrameLimits.MAX_IMAGE_BYTES);
+            }
+            return bytes;
+        }
+    }
+
+    private static SkippedFrameException tooLarge(Path p, String size) {
+        return new SkippedFrameException(String.format(Locale.ROOT, "%s: %s bytes, over the frame limit of %s", p,
+                size, FrameLimits.describe()));
     }
 
     @Override

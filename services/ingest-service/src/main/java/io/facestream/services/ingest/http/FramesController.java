@@ -1,5 +1,6 @@
 package io.facestream.services.ingest.http;
 
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.schema.Frame;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.ingest.kafka.FramePublisher;
@@ -18,6 +19,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /api/v1/frames?camera=ID} with a JPEG or PNG body: the frame is published and 202 returns its id.
- * The body size is limited by {@code micronaut.server.max-request-size} (413 above it); decoding happens in the
- * detector, whose dead-letter topic receives frames that turn out not to be images.
+ * Bodies over {@link FrameLimits#MAX_IMAGE_BYTES} get 413: Micronaut refuses them before reading
+ * ({@code micronaut.server.max-request-size}, {@link BodyTooLargeHandler}), and this controller again should
+ * that setting ever be raised, so the {@code frames} topic never sees a frame over its limit. Decoding happens in
+ * the detector, whose dead-letter topic receives frames that turn out not to be images.
  */
 @Controller("/api/v1/frames")
 @Secured({Roles.OPERATOR, Roles.CAMERA})
@@ -58,6 +62,10 @@ public class FramesController {
         }
         if (image == null || image.length == 0) {
             return HttpResponse.badRequest(new Rejected("the body is empty; send the JPEG or PNG bytes"));
+        }
+        if (image.length > FrameLimits.MAX_IMAGE_BYTES) {
+            return HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE).body(new Rejected(String.format(Locale.ROOT,
+                    "frame too large: %d bytes, limit %s", image.length, FrameLimits.describe())));
         }
         String frameId = UUID.randomUUID().toString();
         Frame frame = Frame.newBuilder().setFrameId(frameId).setCameraId(camera).setCapturedAt(clock.instant())

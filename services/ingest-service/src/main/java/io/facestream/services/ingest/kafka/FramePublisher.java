@@ -1,5 +1,6 @@
 package io.facestream.services.ingest.kafka;
 
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
 import io.facestream.services.common.config.PipelineConfig;
@@ -25,12 +26,8 @@ public class FramePublisher {
 
     public FramePublisher(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = config.kafka().producer(FrameLimits.MAX_RECORD_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 

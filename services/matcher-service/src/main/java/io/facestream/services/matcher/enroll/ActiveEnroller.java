@@ -31,7 +31,7 @@ public class ActiveEnroller {
         MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
                 8)), dir.embeddingModelVersion(), clock);
-        follower = new ActiveModelFollower<>(pipeline.bootstrapServers(), topics, MobileFaceNet.MODEL_NAME, initial,
+        follower = new ActiveModelFollower<>(pipeline.kafka(), topics, MobileFaceNet.MODEL_NAME, initial,
                 dir.embeddingModelVersion(), (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
                         new FaceEmbedder(MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()),
                                 8)), version.getVersion(), clock)).start();

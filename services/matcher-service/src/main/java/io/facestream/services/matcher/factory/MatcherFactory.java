@@ -23,7 +23,7 @@ public class MatcherFactory {
     @Singleton
     @Bean(preDestroy = "close")
     GalleryReplica galleryReplica(PipelineConfig config, Topics topics, GalleryView view) throws InterruptedException {
-        GalleryReplica replica = new GalleryReplica(config.bootstrapServers(), topics, view).start();
+        GalleryReplica replica = new GalleryReplica(config.kafka(), topics, view).start();
         if (!replica.awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException("gallery replica did not catch up within 60 s");
         }

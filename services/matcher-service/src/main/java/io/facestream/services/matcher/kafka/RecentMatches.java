@@ -38,7 +38,7 @@ public class RecentMatches {
         this.topics = topics;
         this.capacity = config.recentMatches();
         // Start far enough back to fill the buffer after a restart.
-        follower = new TopicFollower("recent-matches", pipeline.bootstrapServers(), List.of(topics.matches().name()),
+        follower = new TopicFollower("recent-matches", pipeline.kafka(), List.of(topics.matches().name()),
                 capacity, this::add).start();
     }
 

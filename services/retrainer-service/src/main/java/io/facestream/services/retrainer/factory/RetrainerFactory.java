@@ -56,13 +56,13 @@ public class RetrainerFactory {
     @Singleton
     @Bean(preDestroy = "close")
     ModelAnnouncer modelAnnouncer(PipelineConfig pipeline, Topics topics) {
-        return new ModelAnnouncer(pipeline.bootstrapServers(), topics);
+        return new ModelAnnouncer(pipeline.kafka(), topics);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     ModelCatalog modelCatalog(PipelineConfig pipeline, Topics topics) throws InterruptedException {
-        return new ModelCatalog(pipeline.bootstrapServers(), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
+        return new ModelCatalog(pipeline.kafka(), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
     }
 
     @Singleton
@@ -71,7 +71,7 @@ public class RetrainerFactory {
             throws InterruptedException {
         // The one read of the gallery also feeds the dataset: enrollment crops are labelled faces, and
         // erasures are known (caught up) before any label is applied.
-        return new GalleryMigration(pipeline.bootstrapServers(), topics, new GalleryMigration.Listener() {
+        return new GalleryMigration(pipeline.kafka(), topics, new GalleryMigration.Listener() {
             @Override
             public void enrolled(GallerySample sample) {
                 try {

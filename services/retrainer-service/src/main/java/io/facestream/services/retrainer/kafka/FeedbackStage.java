@@ -51,10 +51,10 @@ public class FeedbackStage {
         this.dataset = dataset;
         this.jobs = jobs;
         this.config = config;
-        this.crops = new RecentCrops(pipeline.bootstrapServers(), topics, new CropCache(config.cropCacheBytes()),
+        this.crops = new RecentCrops(pipeline.kafka(), topics, new CropCache(config.cropCacheBytes()),
                 config.cropLookBack(), Duration.ofSeconds(10)).start();
         this.stage = new TransactionalStage(new StageConfig(FeedbackProcessor.STAGE, pipeline.instanceId(),
-                pipeline.bootstrapServers(), topics.feedback().name(), 64, Duration.ofMillis(200)),
+                pipeline.kafka(), topics.feedback().name(), 64, Duration.ofMillis(200)),
                 new FeedbackProcessor(topics, dataset, crops::crop)).start();
         if (config.retrainAfterFeedback() > 0) {
             trigger.scheduleWithFixedDelay(this::maybeRetrain, 1, 1, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.facestream.services.common.config;
 
+import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Min;
@@ -25,4 +26,9 @@ public record PipelineConfig(
         @Bindable(defaultValue = "40000000") @Positive long maxPixels) {
 
     public static final String PREFIX = "facestream";
+
+    /** The settings every Kafka client of this service is built from ({@link KafkaClientSettings}). */
+    public KafkaClientSettings kafka() {
+        return KafkaClientSettings.of(bootstrapServers);
+    }
 }
