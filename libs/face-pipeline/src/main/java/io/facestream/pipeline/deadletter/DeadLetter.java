@@ -19,6 +19,12 @@ public record DeadLetter(String stage, String errorClass, String message, String
     public static final String SOURCE_OFFSET = "facestream.source.offset";
     /** Longest error message kept in the headers, so a dead letter is never much larger than its record. */
     public static final int MAX_MESSAGE_CHARS = 2000;
+    /**
+     * Bytes a dead letter may add to its record (the six headers, the message at most {@link #MAX_MESSAGE_CHARS}
+     * characters of up to 4 UTF-8 bytes each): a dead-letter topic and the producer that writes it allow this
+     * much more than the source topic, so even a record at the source's size limit has a dead letter.
+     */
+    public static final int HEADROOM_BYTES = 64 << 10;
 
     /** Header name → UTF-8 value, in a stable order. */
     public Map<String, byte[]> headers() {

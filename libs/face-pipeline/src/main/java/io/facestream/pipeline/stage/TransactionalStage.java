@@ -1,5 +1,6 @@
 package io.facestream.pipeline.stage;
 
+import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ public final class TransactionalStage implements AutoCloseable {
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        Properties p = config.kafka().transactionalProducer(config.transactionalId(), config.maxInputRecordBytes());
+        Properties p = config.kafka().transactionalProducer(config.transactionalId(),
+                config.maxInputRecordBytes() + DeadLetter.HEADROOM_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         thread = new Thread(this::run, "stage-" + config.stage());

@@ -1,14 +1,16 @@
 package io.facestream.pipeline.topics;
 
 import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
  * One Kafka topic of the pipeline: its name, how it is laid out, the serde of its values and its topic configs
- * (which its dead-letter topic shares, so a record that fits the topic also fits its dead letter). Keys are
+ * (which its dead-letter topic shares, with {@link DeadLetter#HEADROOM_BYTES} more room per record). Keys are
  * strings everywhere (camera id, identity id, face id).
  */
 public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> valueSerde,
@@ -50,8 +52,12 @@ public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> 
         return name + ".dlq";
     }
 
+    /** Configured like this topic, with room for the dead letter's headers above its record size limit. */
     public TopicSpec deadLetterSpec() {
-        return withConfigs(TopicSpec.of(deadLetterTopic(), partitions));
+        TopicSpec spec = withConfigs(TopicSpec.of(deadLetterTopic(), partitions));
+        String max = configs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return max == null ? spec : spec.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(Integer.parseInt(max) + DeadLetter.HEADROOM_BYTES));
     }
 
     private TopicSpec withConfigs(TopicSpec spec) {

@@ -171,7 +171,7 @@ class DeploymentFilesTest {
 
     @Test
     void brokersReplicateTheLargestFrameRecordWhole() {
-        // frames and frames.dlq allow FrameLimits.MAX_RECORD_BYTES (their max.message.bytes, compared above); a
+        // frames allows FrameLimits.MAX_RECORD_BYTES, frames.dlq a dead letter's headers more (compared above); a
         // follower replica must be able to fetch such a record, in compose and on Strimzi alike.
         Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
         assertAtLeastOneFrameRecord(env.get("KAFKA_REPLICA_FETCH_MAX_BYTES"), "compose KAFKA_REPLICA_FETCH_MAX_BYTES");

@@ -1,0 +1,43 @@
+package io.facestream.pipeline.topics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.deadletter.DeadLetter;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    private final Topics topics = new Topics(4);
+    private final Map<String, TopicSpec> specs = topics.specs().stream()
+            .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
+
+    @Test
+    void topicsAndTheirSerdesAreBuiltOnce() {
+        assertSame(topics.frames(), topics.frames());
+        assertSame(topics.frames().valueSerde(), topics.frames().valueSerde());
+        assertSame(topics.sightings(), topics.sightings());
+    }
+
+    @Test
+    void framesHoldTheLargestFrameAndItsDeadLetterHoldsItsHeadersToo() {
+        String frames = specs.get("frames").configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        String deadLetters = specs.get("frames.dlq").configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        assertEquals(FrameLimits.MAX_RECORD_BYTES, Integer.parseInt(frames));
+        assertEquals(FrameLimits.MAX_RECORD_BYTES + DeadLetter.HEADROOM_BYTES, Integer.parseInt(deadLetters));
+        assertTrue(FrameLimits.MAX_RECORD_BYTES > FrameLimits.MAX_IMAGE_BYTES);
+    }
+
+    @Test
+    void sightingsAreCompactedAndKeyedLikeTheCameraTopics() {
+        assertTrue(specs.get("sightings").compacted());
+        assertEquals(4, specs.get("sightings").partitions());
+        assertEquals(Map.of(), specs.get("faces.dlq").configs());
+    }
+}
