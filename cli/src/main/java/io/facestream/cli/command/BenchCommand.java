@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.facestream.cli.ModelOptions;
 import io.facestream.cli.pipeline.PipelineBenchCommand;
+import io.facestream.cli.pipeline.StreamBenchCommand;
 import io.facestream.core.geometry.DetectedFace;
 import io.facestream.inference.analysis.AlignedFace;
 import io.facestream.inference.analysis.FaceAnalyzer;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
  * multiply rate as the yardstick. Every figure is the median of {@code --runs} timed runs after
  * {@code --warmup} untimed ones.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PipelineBenchCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PipelineBenchCommand.class, StreamBenchCommand.class},
         description = "Detection frames/s (640x480, min face 40), embedding faces/s (batch 1 and 32), GEMM GFLOP/s.")
 public final class BenchCommand implements Callable<Integer> {
 
