@@ -1,6 +1,7 @@
 package io.facestream.services.matcher.kafka;
 
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.sightings.TrackFaces;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Match;
 import io.facestream.services.common.config.PipelineConfig;
@@ -19,8 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
- * Follows the committed {@code matches} topic: keeps the most recent ones for queries and fans every new one
- * out to live subscribers (server-sent events).
+ * Follows the committed {@code matches} topic: keeps the most recent ones for queries, fans every new one
+ * out to live subscribers (server-sent events), and remembers which faces belong to which track (sighting),
+ * beyond the recent matches themselves, so a sighting's faces can be listed and labelled.
  */
 // Eager: it must be following the topic before the first request asks for recent matches.
 @Context
@@ -32,11 +34,13 @@ public class RecentMatches {
     private final int capacity;
     private final Deque<Match> recent = new ArrayDeque<>();
     private final Sinks.Many<Match> live = Sinks.many().multicast().directBestEffort();
+    private final TrackFaces trackFaces;
     private final TopicFollower follower;
 
     public RecentMatches(PipelineConfig pipeline, MatcherConfig config, Topics topics) {
         this.topics = topics;
         this.capacity = config.recentMatches();
+        this.trackFaces = new TrackFaces(config.sightingFaces(), config.facesPerSighting());
         // Start far enough back to fill the buffer after a restart.
         follower = new TopicFollower("recent-matches", pipeline.bootstrapServers(), List.of(topics.matches().name()),
                 capacity, this::add).start();
@@ -52,6 +56,11 @@ public class RecentMatches {
         return out;
     }
 
+    /** Face ids of the track (= sighting id) among the faces still indexed, in the order they were matched. */
+    public List<String> facesOfTrack(String trackId) {
+        return trackFaces.faces(trackId);
+    }
+
     /** Matches committed from now on. */
     public Flux<Match> live() {
         return live.asFlux();
@@ -60,6 +69,9 @@ public class RecentMatches {
     private void add(ConsumerRecord<String, byte[]> r) {
         try {
             Match m = topics.matches().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            if (m.getTrackId() != null) {
+                trackFaces.add(m.getTrackId(), m.getFaceId());
+            }
             synchronized (this) {
                 recent.addLast(m);
                 while (recent.size() > capacity) {
