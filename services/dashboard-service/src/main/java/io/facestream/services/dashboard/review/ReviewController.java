@@ -1,10 +1,16 @@
 package io.facestream.services.dashboard.review;
 
+import io.facestream.pipeline.sightings.SightingReview;
 import io.facestream.schema.Decision;
 import io.facestream.schema.Match;
+import io.facestream.schema.Sighting;
+import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.dashboard.feedback.FeedbackController;
+import io.facestream.services.dashboard.feedback.Labeller;
 import io.facestream.services.matcher.http.MatchView;
+import io.facestream.services.matcher.http.SightingView;
 import io.facestream.services.matcher.kafka.RecentMatches;
+import io.facestream.services.matcher.kafka.RecentSightings;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -18,8 +24,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The operators' queue: faces nobody recognised, and matches won by a small margin (the best candidate
- * barely above the threshold, or barely ahead of the second), most recent first, until labelled.
+ * The operators' queue, most recent first, until labelled: sightings (person-visits) nobody was recognised in
+ * or won by a small aggregate margin ({@link SightingReview}); and single faces nobody recognised or matched by
+ * a small margin (the best candidate barely above the threshold, or barely ahead of the second) that belong
+ * to no sighting the dashboard knows — a tracked face is decided with its sighting.
  */
 @Controller("/api/v1/review")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -29,16 +37,49 @@ public class ReviewController {
     static final double LOW_MARGIN = 0.05;
 
     private final RecentMatches matches;
+    private final RecentSightings sightings;
+    private final RecentFaces faces;
     private final FeedbackController feedback;
+    private final Labeller labeller;
 
-    public ReviewController(RecentMatches matches, FeedbackController feedback) {
+    public ReviewController(RecentMatches matches, RecentSightings sightings, RecentFaces faces,
+            FeedbackController feedback, Labeller labeller) {
         this.matches = matches;
+        this.sightings = sightings;
+        this.faces = faces;
         this.feedback = feedback;
+        this.labeller = labeller;
     }
 
     /** A match, flattened, plus why it is in the queue. */
     @Serdeable
     public record ReviewItem(@JsonUnwrapped MatchView match, String reason, boolean labelled) {
+    }
+
+    /**
+     * A sighting, flattened, plus why it is in the queue and how many of its faces a label would reach (those
+     * whose crop and embedding the dashboard still has).
+     */
+    @Serdeable
+    public record SightingReviewItem(@JsonUnwrapped SightingView sighting, String reason, int facesKept) {
+    }
+
+    @Get("/sightings")
+    public List<SightingReviewItem> sightingQueue(@QueryValue @Nullable Integer limit) {
+        int n = limit == null ? 50 : Math.max(1, Math.min(limit, 500));
+        List<SightingReviewItem> out = new ArrayList<>();
+        for (Sighting s : sightings.latest(null, null, 1000)) {
+            if (out.size() >= n) {
+                break;
+            }
+            Optional<SightingReview.Reason> reason = SightingReview.reason(s);
+            if (reason.isPresent() && !labeller.sightingLabelled(s.getSightingId())) {
+                out.add(new SightingReviewItem(SightingView.of(s), reason.get().name(),
+                        (int) matches.facesOfTrack(s.getSightingId()).stream()
+                                .filter(f -> faces.get(f).isPresent()).count()));
+            }
+        }
+        return out;
     }
 
     @Get
@@ -50,7 +91,8 @@ public class ReviewController {
                 break;
             }
             Optional<String> reason = reason(m);
-            if (reason.isPresent() && !feedback.labelled(m.getFaceId())) {
+            boolean inSighting = m.getTrackId() != null && sightings.get(m.getTrackId()).isPresent();
+            if (reason.isPresent() && !inSighting && !feedback.labelled(m.getFaceId())) {
                 out.add(new ReviewItem(MatchView.of(m), reason.get(), false));
             }
         }
