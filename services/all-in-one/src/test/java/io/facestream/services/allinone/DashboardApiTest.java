@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.inference.testing.SharedData;
+import io.facestream.schema.BoundingBox;
+import io.facestream.schema.Candidate;
+import io.facestream.schema.Decision;
 import io.facestream.schema.Feedback;
+import io.facestream.schema.Match;
+import io.facestream.schema.Sighting;
+import io.facestream.schema.SightingState;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -21,11 +28,19 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The dashboard's API on the running pipeline: review, feedback, cameras, statistics, thumbnails, roles. */
+/**
+ * The dashboard's API on the running pipeline: review, feedback, cameras, statistics, thumbnails, roles, and
+ * sightings (written here onto the real topics until the tracker writes them).
+ */
 class DashboardApiTest extends RunningPipelineTest {
 
     @Test
@@ -93,6 +108,95 @@ class DashboardApiTest extends RunningPipelineTest {
         assertEquals("watcher", json(get("/api/v1/me", VIEWER)).get("username").asText());
     }
 
+    @Test
+    void sightingsAreListedNewestFirstReplacedInPlaceAndLabelledOncePerFace() throws Exception {
+        // Real faces through the real pipeline (so the dashboard has their crops and embeddings) ...
+        List<Path> visitor = photos("faces-dev/human_samples/stock_emotions_b");
+        String frameA = publish("door-s", visitor.get(0));
+        String frameB = publish("door-s", visitor.get(1));
+        List<JsonNode> faces = new ArrayList<>(await(() -> matchesOf(frameA), "match of frame A"));
+        faces.addAll(await(() -> matchesOf(frameB), "match of frame B"));
+        // ... grouped into one track, as the tracker will: the same matches again, carrying the track id.
+        String visit = "visit-" + UUID.randomUUID();
+        String other = "visit-" + UUID.randomUUID();
+        List<String> faceIds = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (JsonNode m : faces) {
+                faceIds.add(m.get("faceId").asText());
+                Match tracked = match(m, visit);
+                producer.send(new ProducerRecord<>(TOPICS.matches().name(), tracked.getCameraId(),
+                        TOPICS.matches().encode(tracked))).get();
+            }
+            String best = faceIds.get(0);
+            send(producer, sighting(visit, "door-s", 10, 10, best, frameA).setFaceCount(1).build());
+            send(producer, sighting(other, "hall-s", 20, 20, "f", "fr").setDecision(Decision.KNOWN)
+                    .setIdentityId("p").setName("Pat").setMargin(0.3).build());
+            // The visit goes on after the other one: a newer state replaces its first one.
+            send(producer, sighting(visit, "door-s", 30, 31, best, frameA).setFaceCount(faceIds.size())
+                    .setState(SightingState.CLOSED).build());
+        }
+        JsonNode items = await(() -> {
+            JsonNode page = json(get("/api/v1/sightings?limit=1000", VIEWER)).get("items");
+            JsonNode v = byId(page, visit);
+            return v != null && v.get("state").asText().equals("CLOSED") && byId(page, other) != null ? page : null;
+        }, "both sightings, the visit closed");
+        List<String> order = new ArrayList<>();
+        items.forEach(n -> order.add(n.get("sightingId").asText()));
+        assertEquals(1, order.stream().filter(visit::equals).count(), "one entry per sighting: " + order);
+        assertTrue(order.indexOf(visit) < order.indexOf(other), "newest (latest face) first: " + order);
+        JsonNode v = byId(items, visit);
+        assertEquals(faceIds.size(), v.get("faceCount").asInt());
+        assertEquals(20_000, v.get("durationMs").asLong());
+        assertEquals("/api/v1/faces/" + faceIds.get(0) + "/crop.png", v.get("thumbnailUrl").asText());
+
+        // Filters, one sighting by id, its faces.
+        assertEquals(List.of(visit), ids(json(get("/api/v1/sightings?camera=door-s", VIEWER))));
+        assertEquals(List.of(other), ids(json(get("/api/v1/sightings?camera=hall-s&decision=KNOWN", VIEWER))));
+        assertEquals(List.of(), ids(json(get("/api/v1/sightings?camera=door-s&decision=KNOWN", VIEWER))));
+        assertEquals("CLOSED", json(get("/api/v1/sightings/" + visit, VIEWER)).get("state").asText());
+        assertEquals(404, get("/api/v1/sightings/nope", VIEWER).statusCode());
+        List<String> listed = new ArrayList<>();
+        json(get("/api/v1/sightings/" + visit + "/faces", VIEWER)).get("items")
+                .forEach(f -> listed.add(f.get("faceId").asText()));
+        assertEquals(faceIds, listed);
+        for (String bad : List.of("limit=0", "limit=1001", "limit=ten", "decision=MAYBE")) {
+            HttpResponse<String> refused = get("/api/v1/sightings?" + bad, VIEWER);
+            assertEquals(400, refused.statusCode(), bad);
+            assertTrue(json(refused).get("error").asText().contains(bad.substring(0, bad.indexOf('='))), refused.body());
+        }
+        assertEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sightings")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        // The unknown visit is queued; the clear KNOWN one is not; its faces are not queued one by one.
+        JsonNode queued = byId(json(get("/api/v1/review/sightings?limit=100", VIEWER)), visit);
+        assertTrue(queued != null, "the UNKNOWN sighting is in the review queue");
+        assertEquals("UNKNOWN", queued.get("reason").asText());
+        assertEquals(faceIds.size(), queued.get("facesKept").asInt());
+        assertTrue(byId(json(get("/api/v1/review/sightings?limit=100", VIEWER)), other) == null);
+        assertTrue(find(get("/api/v1/review?limit=100", VIEWER), frameA) == null, "a tracked face is reviewed with its sighting");
+
+        // Labelling the visit labels each of its faces once, and again writes nothing.
+        String path = "/api/v1/sightings/" + visit + "/feedback";
+        String label = "{\"verdict\":\"NEW_IDENTITY\",\"name\":\"Visitor " + visit + "\"}";
+        assertEquals(403, send("POST", path, label, VIEWER).statusCode());
+        assertEquals(400, send("POST", path, "{\"verdict\":\"MAYBE\"}", OPERATOR).statusCode());
+        assertEquals(404, send("POST", "/api/v1/sightings/nope/feedback", label, OPERATOR).statusCode());
+        HttpResponse<String> first = send("POST", path, label, OPERATOR);
+        assertEquals(201, first.statusCode(), first.body());
+        HttpResponse<String> again = send("POST", path, label, OPERATOR);
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals(json(first).get("feedback"), json(again).get("feedback"), "the same records, not new ones");
+        String identity = json(first).get("identityId").asText();
+        assertEquals(faceIds.size(), json(first).get("feedback").size());
+        for (String faceId : faceIds) {
+            List<Feedback> written = feedbackFor(faceId);
+            assertEquals(1, written.size(), "one feedback record for face " + faceId + ": " + written);
+            assertEquals(identity, written.get(0).getIdentityId(), "one new identity for the whole sighting");
+        }
+        assertTrue(byId(json(get("/api/v1/review/sightings?limit=100", VIEWER)), visit) == null,
+                "a labelled sighting leaves the queue");
+    }
+
     // ---- helpers ----
 
     private static List<Path> photos(String relative) throws Exception {
@@ -105,6 +209,70 @@ class DashboardApiTest extends RunningPipelineTest {
         HttpResponse<String> r = sendBytes("/api/v1/frames?camera=" + camera, Files.readAllBytes(photo));
         assertEquals(202, r.statusCode(), r.body());
         return json(r).get("frameId").asText();
+    }
+
+    private static List<JsonNode> matchesOf(String frameId) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode n : json(get("/api/v1/matches?limit=200", VIEWER))) {
+            if (n.get("frameId").asText().equals(frameId)) {
+                out.add(n);
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** The match as the tracker will write it: the same face, with its track's id. */
+    private static Match match(JsonNode m, String trackId) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (JsonNode c : m.get("candidates")) {
+            candidates.add(Candidate.newBuilder().setIdentityId(c.get("identityId").asText())
+                    .setName(c.path("name").asText(null)).setScore(c.get("score").asDouble()).build());
+        }
+        return Match.newBuilder().setFaceId(m.get("faceId").asText()).setFrameId(m.get("frameId").asText())
+                .setCameraId(m.get("cameraId").asText()).setCapturedAt(Instant.parse(m.get("capturedAt").asText()))
+                .setCandidates(candidates).setDecision(Decision.valueOf(m.get("decision").asText()))
+                .setThreshold(m.get("threshold").asDouble()).setModelVersion(m.get("modelVersion").asText())
+                .setGalleryVersion(m.get("galleryVersion").asLong()).setMatchedAt(Instant.now()).setTrackId(trackId)
+                .build();
+    }
+
+    static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    /** A sighting first seen at T0, last seen {@code lastSeenS} and written {@code updatedS} seconds later. */
+    private static Sighting.Builder sighting(String id, String camera, int lastSeenS, int updatedS, String bestFace,
+            String bestFrame) {
+        return Sighting.newBuilder().setSightingId(id).setCameraId(camera).setState(SightingState.OPEN)
+                .setFirstSeenAt(T0.plusSeconds(10)).setLastSeenAt(T0.plusSeconds(lastSeenS)).setFaceCount(1)
+                .setDecision(Decision.UNKNOWN).setScore(0.2).setMargin(0.2).setCandidates(List.of())
+                .setBestFaceId(bestFace).setBestFrameId(bestFrame)
+                .setBestBox(BoundingBox.newBuilder().setX1(10).setY1(20).setX2(110).setY2(140).build())
+                .setBestQuality(0.8f).setModelVersion("mobilefacenet-base").setUpdatedAt(T0.plusSeconds(updatedS));
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, Sighting s) throws Exception {
+        producer.send(new ProducerRecord<>(TOPICS.sightings().name(), s.getSightingId(), TOPICS.sightings().encode(s)))
+                .get();
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static JsonNode byId(JsonNode list, String sightingId) {
+        for (JsonNode n : list) {
+            if (n.get("sightingId").asText().equals(sightingId)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> out = new ArrayList<>();
+        page.get("items").forEach(n -> out.add(n.get("sightingId").asText()));
+        return out;
     }
 
     private static JsonNode find(HttpResponse<String> list, String frameId) {

@@ -20,8 +20,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operators' queue, most recent first, until labelled: sightings (person-visits) nobody was recognised in
@@ -86,13 +88,20 @@ public class ReviewController {
     public List<ReviewItem> queue(@QueryValue @Nullable Integer limit) {
         int n = limit == null ? 50 : Math.max(1, Math.min(limit, 500));
         List<ReviewItem> out = new ArrayList<>();
-        for (Match m : matches.latest(500)) {
+        List<Match> recent = matches.latest(500);
+        // By face, not by match: a face matched again (a replay) with its track id is still its sighting's.
+        Set<String> inSightings = new HashSet<>();
+        for (Match m : recent) {
+            if (m.getTrackId() != null && sightings.get(m.getTrackId()).isPresent()) {
+                inSightings.add(m.getFaceId());
+            }
+        }
+        for (Match m : recent) {
             if (out.size() >= n) {
                 break;
             }
             Optional<String> reason = reason(m);
-            boolean inSighting = m.getTrackId() != null && sightings.get(m.getTrackId()).isPresent();
-            if (reason.isPresent() && !inSighting && !feedback.labelled(m.getFaceId())) {
+            if (reason.isPresent() && !inSightings.contains(m.getFaceId()) && !feedback.labelled(m.getFaceId())) {
                 out.add(new ReviewItem(MatchView.of(m), reason.get(), false));
             }
         }

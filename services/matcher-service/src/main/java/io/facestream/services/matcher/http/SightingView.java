@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.schema.Sighting;
 import io.facestream.services.matcher.http.MatchView.CandidateView;
 import io.micronaut.core.annotation.Nullable;
@@ -14,7 +15,7 @@ import java.util.List;
 @Serdeable
 public record SightingView(String sightingId, String cameraId, String state, String firstSeenAt, String lastSeenAt,
         long durationMs, int faceCount, String decision, @Nullable String identityId, @Nullable String name,
-        double score, double margin, List<CandidateView> candidates, String bestFaceId, String bestFrameId,
+        double score, double margin, @JsonInclude(JsonInclude.Include.ALWAYS) List<CandidateView> candidates, String bestFaceId, String bestFrameId,
         BoxView bestBox, float bestQuality, String modelVersion, String updatedAt, String thumbnailUrl,
         String frameUrl, String facesUrl) {
 

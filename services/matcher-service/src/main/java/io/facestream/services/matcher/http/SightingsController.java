@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.schema.Decision;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.kafka.RecentMatches;
@@ -37,13 +38,16 @@ public class SightingsController {
         this.matches = matches;
     }
 
-    /** {@code {"items": [...]}}: an object, so paging or totals can be added without breaking clients. */
+    /**
+     * {@code {"items": [...]}}: an object, so paging or totals can be added without breaking clients; an
+     * empty page still says {@code "items": []} (serde leaves empty lists out by default).
+     */
     @Serdeable
-    public record SightingPage(List<SightingView> items) {
+    public record SightingPage(@JsonInclude(JsonInclude.Include.ALWAYS) List<SightingView> items) {
     }
 
     @Serdeable
-    public record FacePage(List<FaceRef> items) {
+    public record FacePage(@JsonInclude(JsonInclude.Include.ALWAYS) List<FaceRef> items) {
     }
 
     @Serdeable
