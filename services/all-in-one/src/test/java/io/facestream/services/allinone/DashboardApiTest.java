@@ -1,16 +1,13 @@
 package io.facestream.services.allinone;
 
+import static io.facestream.services.allinone.TrackerStandIn.sighting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.inference.testing.SharedData;
-import io.facestream.schema.BoundingBox;
-import io.facestream.schema.Candidate;
 import io.facestream.schema.Decision;
 import io.facestream.schema.Feedback;
-import io.facestream.schema.Match;
-import io.facestream.schema.Sighting;
 import io.facestream.schema.SightingState;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -28,13 +24,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,19 +111,17 @@ class DashboardApiTest extends RunningPipelineTest {
         String visit = "visit-" + UUID.randomUUID();
         String other = "visit-" + UUID.randomUUID();
         List<String> faceIds = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.bootstrapServers(), TOPICS)) {
             for (JsonNode m : faces) {
                 faceIds.add(m.get("faceId").asText());
-                Match tracked = match(m, visit);
-                producer.send(new ProducerRecord<>(TOPICS.matches().name(), tracked.getCameraId(),
-                        TOPICS.matches().encode(tracked))).get();
+                tracker.track(m, visit);
             }
             String best = faceIds.get(0);
-            send(producer, sighting(visit, "door-s", 10, 10, best, frameA).setFaceCount(1).build());
-            send(producer, sighting(other, "hall-s", 20, 20, "f", "fr").setDecision(Decision.KNOWN)
+            tracker.write(sighting(visit, "door-s", 10, 10, best, frameA).setFaceCount(1).build());
+            tracker.write(sighting(other, "hall-s", 20, 20, "f", "fr").setDecision(Decision.KNOWN)
                     .setIdentityId("p").setName("Pat").setMargin(0.3).build());
             // The visit goes on after the other one: a newer state replaces its first one.
-            send(producer, sighting(visit, "door-s", 30, 31, best, frameA).setFaceCount(faceIds.size())
+            tracker.write(sighting(visit, "door-s", 30, 31, best, frameA).setFaceCount(faceIds.size())
                     .setState(SightingState.CLOSED).build());
         }
         JsonNode items = await(() -> {
@@ -219,45 +208,6 @@ class DashboardApiTest extends RunningPipelineTest {
             }
         }
         return out.isEmpty() ? null : out;
-    }
-
-    /** The match as the tracker will write it: the same face, with its track's id. */
-    private static Match match(JsonNode m, String trackId) {
-        List<Candidate> candidates = new ArrayList<>();
-        for (JsonNode c : m.get("candidates")) {
-            candidates.add(Candidate.newBuilder().setIdentityId(c.get("identityId").asText())
-                    .setName(c.path("name").asText(null)).setScore(c.get("score").asDouble()).build());
-        }
-        return Match.newBuilder().setFaceId(m.get("faceId").asText()).setFrameId(m.get("frameId").asText())
-                .setCameraId(m.get("cameraId").asText()).setCapturedAt(Instant.parse(m.get("capturedAt").asText()))
-                .setCandidates(candidates).setDecision(Decision.valueOf(m.get("decision").asText()))
-                .setThreshold(m.get("threshold").asDouble()).setModelVersion(m.get("modelVersion").asText())
-                .setGalleryVersion(m.get("galleryVersion").asLong()).setMatchedAt(Instant.now()).setTrackId(trackId)
-                .build();
-    }
-
-    static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-
-    /** A sighting first seen at T0, last seen {@code lastSeenS} and written {@code updatedS} seconds later. */
-    private static Sighting.Builder sighting(String id, String camera, int lastSeenS, int updatedS, String bestFace,
-            String bestFrame) {
-        return Sighting.newBuilder().setSightingId(id).setCameraId(camera).setState(SightingState.OPEN)
-                .setFirstSeenAt(T0.plusSeconds(10)).setLastSeenAt(T0.plusSeconds(lastSeenS)).setFaceCount(1)
-                .setDecision(Decision.UNKNOWN).setScore(0.2).setMargin(0.2).setCandidates(List.of())
-                .setBestFaceId(bestFace).setBestFrameId(bestFrame)
-                .setBestBox(BoundingBox.newBuilder().setX1(10).setY1(20).setX2(110).setY2(140).build())
-                .setBestQuality(0.8f).setModelVersion("mobilefacenet-base").setUpdatedAt(T0.plusSeconds(updatedS));
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, Sighting s) throws Exception {
-        producer.send(new ProducerRecord<>(TOPICS.sightings().name(), s.getSightingId(), TOPICS.sightings().encode(s)))
-                .get();
-    }
-
-    private static KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     private static JsonNode byId(JsonNode list, String sightingId) {
