@@ -189,7 +189,7 @@ function matchCard(match, fresh) {
   return el('li', {
     className: `card ${match.decision}${fresh ? ' fresh' : ''}`,
     'data-testid': 'match', 'data-face-id': match.faceId, 'data-camera': match.cameraId,
-    'data-decision': match.decision,
+    'data-decision': match.decision, 'data-track-id': match.trackId,
   },
   thumbnail(match, 96),
   el('div', { className: 'info' },

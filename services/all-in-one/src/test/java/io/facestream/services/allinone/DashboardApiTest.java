@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -101,6 +103,9 @@ class DashboardApiTest extends RunningPipelineTest {
 
     @Test
     void sightingsAreListedNewestFirstReplacedInPlaceAndLabelledOncePerFace() throws Exception {
+        // Subscribed first, so it hears every state written below.
+        CompletableFuture<HttpResponse<Stream<String>>> events = HTTP.sendAsync(request("/api/v1/sightings/stream",
+                VIEWER).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
         // Real faces through the real pipeline (so the dashboard has their crops and embeddings) ...
         List<Path> visitor = photos("faces-dev/human_samples/stock_emotions_b");
         String frameA = publish("door-s", visitor.get(0));
@@ -137,6 +142,29 @@ class DashboardApiTest extends RunningPipelineTest {
         assertEquals(faceIds.size(), v.get("faceCount").asInt());
         assertEquals(20_000, v.get("durationMs").asLong());
         assertEquals("/api/v1/faces/" + faceIds.get(0) + "/crop.png", v.get("thumbnailUrl").asText());
+        // The snapshot: the best face's frame, read back from the frames topic as the camera sent it.
+        HttpResponse<byte[]> frame = HTTP.send(request(v.get("frameUrl").asText(), VIEWER).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, frame.statusCode());
+        assertEquals(List.of((byte) 0xFF, (byte) 0xD8), List.of(frame.body()[0], frame.body()[1]), "the JPEG as sent");
+        assertTrue(frame.headers().firstValue("Content-Type").orElse("").startsWith("image/jpeg"),
+                frame.headers().toString());
+        assertEquals(404, HTTP.send(request("/api/v1/frames/nope/image", VIEWER).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+        assertTrue(json(get("/api/v1/matches?limit=200", VIEWER)).toString().contains("\"trackId\":\"" + visit + "\""),
+                "raw matches name their sighting");
+
+        // Every new state went out on the stream, the closing one too.
+        String closedState = visit + "@" + TrackerStandIn.T0.plusSeconds(31).toEpochMilli();
+        try (Stream<String> lines = events.get(20, TimeUnit.SECONDS).body()) {
+            List<String> heard = CompletableFuture.supplyAsync(() -> lines.map(String::strip)
+                    .filter(l -> l.startsWith("id:") || l.startsWith("event:"))
+                    .takeWhile(l -> !l.equals("id:" + closedState) && !l.equals("id: " + closedState)).toList())
+                    .get(20, TimeUnit.SECONDS);
+            assertTrue(heard.stream().anyMatch(l -> l.replace(" ", "").equals("event:sighting")), heard.toString());
+            assertTrue(heard.stream().anyMatch(l -> l.replace(" ", "").startsWith("id:" + visit + "@")),
+                    "the visit's first state came before its closing one: " + heard);
+        }
 
         // Filters, one sighting by id, its faces.
         assertEquals(List.of(visit), ids(json(get("/api/v1/sightings?camera=door-s", VIEWER))));

@@ -374,7 +374,7 @@ class DashboardBrowserTest {
             // Another camera's visit by a known person, for the filters.
             tracker.write(TrackerStandIn.sighting(hall, "cam-hall", 0, 0, best, frameA).setFirstSeenAt(now)
                     .setLastSeenAt(now).setUpdatedAt(now).setDecision(Decision.KNOWN).setIdentityId("someone")
-                    .setName("Someone").setMargin(0.4).build());
+                    .setName("Someone").setScore(0.81).setMargin(0.4).build());
         }
         By hallCard = By.cssSelector("[data-testid=sighting][data-sighting-id='" + hall + "']");
         wait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(hallCard));
