@@ -35,8 +35,8 @@ import java.util.Set;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class ReviewController {
 
-    /** Cosine margin under which a KNOWN decision is worth a second look. */
-    static final double LOW_MARGIN = 0.05;
+    /** Cosine margin under which a KNOWN decision is worth a second look (the same for faces and sightings). */
+    static final double LOW_MARGIN = SightingReview.LOW_MARGIN;
 
     private final RecentMatches matches;
     private final RecentSightings sightings;
@@ -75,10 +75,13 @@ public class ReviewController {
                 break;
             }
             Optional<SightingReview.Reason> reason = SightingReview.reason(s);
-            if (reason.isPresent() && !labeller.sightingLabelled(s.getSightingId())) {
-                out.add(new SightingReviewItem(SightingView.of(s), reason.get().name(),
-                        (int) matches.facesOfTrack(s.getSightingId()).stream()
-                                .filter(f -> faces.get(f).isPresent()).count()));
+            if (reason.isEmpty() || labeller.sightingLabelled(s.getSightingId())) {
+                continue;
+            }
+            int kept = (int) matches.facesOfTrack(s.getSightingId()).stream().filter(f -> faces.get(f).isPresent())
+                    .count();
+            if (kept > 0) { // one with no face left could not be labelled: no use queueing it
+                out.add(new SightingReviewItem(SightingView.of(s), reason.get().name(), kept));
             }
         }
         return out;
