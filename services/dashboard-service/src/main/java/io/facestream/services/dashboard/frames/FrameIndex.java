@@ -33,6 +33,12 @@ public class FrameIndex {
 
     /** Frames remembered: at 5 frames/s per camera, 10 cameras' last ~15 minutes. */
     public static final int CAPACITY = 50_000;
+    /**
+     * Frames per partition re-read at start. Far fewer than {@link #CAPACITY}: learning a frame's offset means
+     * reading the frame (up to 16 MB), so a restart re-indexes only the last minutes; older sightings then show
+     * their best face's crop instead of the frame.
+     */
+    static final int REPLAYED_PER_PARTITION = 500;
     private static final Logger LOG = LoggerFactory.getLogger(FrameIndex.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
@@ -64,7 +70,7 @@ public class FrameIndex {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         reader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         follower = new TopicFollower("frame-index", config.bootstrapServers(), List.of(topics.frames().name()),
-                CAPACITY / topics.partitions(), this::add).start();
+                REPLAYED_PER_PARTITION, this::add).start();
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {
