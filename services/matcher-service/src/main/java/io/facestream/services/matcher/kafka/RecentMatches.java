@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -28,6 +29,8 @@ import reactor.core.publisher.Sinks;
 @Context
 public class RecentMatches {
 
+    /** Events held per live subscriber that has not caught up yet. */
+    static final int LIVE_BUFFER = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(RecentMatches.class);
 
     private final Topics topics;
@@ -61,9 +64,15 @@ public class RecentMatches {
         return trackFaces.faces(trackId);
     }
 
-    /** Matches committed from now on. */
+    /**
+     * Matches committed from now on. Each subscriber gets its own buffer of
+     * {@link #LIVE_BUFFER}: the sink is best-effort (it drops what a subscriber has not asked for yet), and an SSE
+     * response may ask for one event at a time, so a burst — one poll's worth — would otherwise lose all but the
+     * first; beyond the buffer, a slow subscriber loses the oldest.
+     */
     public Flux<Match> live() {
-        return live.asFlux();
+        return live.asFlux().onBackpressureBuffer(LIVE_BUFFER,
+                dropped -> LOG.debug("slow subscriber missed a match"), BufferOverflowStrategy.DROP_OLDEST);
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -26,6 +27,8 @@ import reactor.core.publisher.Sinks;
 @Context
 public class RecentSightings {
 
+    /** Events held per live subscriber that has not caught up yet. */
+    static final int LIVE_BUFFER = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(RecentSightings.class);
 
     private final Topics topics;
@@ -50,9 +53,15 @@ public class RecentSightings {
         return view.get(sightingId);
     }
 
-    /** Every new state of a sighting committed from now on. */
+    /**
+     * Every new state of a sighting committed from now on. Each subscriber gets its own buffer of
+     * {@link #LIVE_BUFFER}: the sink is best-effort (it drops what a subscriber has not asked for yet), and an SSE
+     * response may ask for one event at a time, so a burst — one poll's worth — would otherwise lose all but the
+     * first; beyond the buffer, a slow subscriber loses the oldest.
+     */
     public Flux<Sighting> live() {
-        return live.asFlux();
+        return live.asFlux().onBackpressureBuffer(LIVE_BUFFER,
+                dropped -> LOG.debug("slow subscriber missed a sighting"), BufferOverflowStrategy.DROP_OLDEST);
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {
