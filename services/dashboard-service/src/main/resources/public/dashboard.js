@@ -1,5 +1,6 @@
 /*
- * FaceStream security dashboard. Plain JavaScript, no build step, no network beyond this origin.
+ * FaceStream security dashboard. Plain JavaScript, no build step, no network beyond this origin, no inline
+ * script or handler in the page (a Content-Security-Policy without 'unsafe-inline' must keep working).
  * The HTTP contract is services/dashboard-service/API.md. The server enforces roles; hiding operator
  * controls from viewers here is only for their convenience.
  */
@@ -7,6 +8,8 @@
 
 const LIVE_LIMIT = 50;     // matches loaded at start (API: /api/v1/matches?limit=N)
 const LIVE_KEEP = 200;     // matches kept on screen
+const SIGHTINGS_LIMIT = 100; // sightings loaded at start (API: /api/v1/sightings?limit=N)
+const SIGHTINGS_KEEP = 200;  // sightings kept on screen
 const REVIEW_LIMIT = 100;
 const RECONNECT_MS = 3000; // after the stream is closed for good (e.g. the service restarted)
 
@@ -15,6 +18,9 @@ const state = {
   operator: false,
   matches: [],             // most recent first
   matchIds: new Set(),
+  sightings: new Map(),    // sighting id → its latest state
+  liveView: 'sightings',   // or 'matches'
+  sightingStream: null,
   cameras: new Set(),
   identities: [],
   stream: null,
@@ -98,6 +104,15 @@ function formatTime(value) {
   return `${d.toLocaleDateString()} ${time}`;
 }
 
+function formatDuration(ms) {
+  if (typeof ms !== 'number' || ms < 0) return '—';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 function formatScore(score) {
   return typeof score === 'number' ? score.toFixed(3) : '—';
 }
@@ -109,7 +124,7 @@ function bestCandidate(match) {
 function thumbnail(match, size) {
   const img = el('img', {
     className: 'thumb', alt: 'face', width: size, height: size, loading: 'lazy',
-    src: match.thumbnailUrl || `/api/v1/faces/${encodeURIComponent(match.faceId)}/crop.png`,
+    src: match.thumbnailUrl || `/api/v1/faces/${encodeURIComponent(match.faceId || match.bestFaceId)}/crop.png`,
     'data-testid': 'thumbnail',
   });
   img.addEventListener('error', () => { img.removeAttribute('src'); img.alt = 'no image'; }, { once: true });
@@ -174,7 +189,7 @@ function matchCard(match, fresh) {
   return el('li', {
     className: `card ${match.decision}${fresh ? ' fresh' : ''}`,
     'data-testid': 'match', 'data-face-id': match.faceId, 'data-camera': match.cameraId,
-    'data-decision': match.decision,
+    'data-decision': match.decision, 'data-track-id': match.trackId,
   },
   thumbnail(match, 96),
   el('div', { className: 'info' },
@@ -209,10 +224,34 @@ function noteCamera(cameraId) {
 }
 
 function renderLive() {
+  renderMatches();
+  renderSightings();
+}
+
+function renderMatches() {
   const shown = state.matches.filter(passesFilter);
   $('live-list').replaceChildren(...shown.map((m) => matchCard(m, false)));
   $('live-empty').hidden = shown.length > 0;
-  $('live-count').textContent = `${shown.length} of ${state.matches.length} shown`;
+  updateLiveCount();
+}
+
+function updateLiveCount() {
+  const all = state.liveView === 'sightings' ? [...state.sightings.values()] : state.matches;
+  const what = state.liveView === 'sightings' ? 'sightings' : 'matches';
+  $('live-count').textContent = `${all.filter(passesFilter).length} of ${all.length} ${what} shown`;
+}
+
+/** Sightings or raw matches: the filters apply to both; each view has its own list and stream status. */
+function showLiveView(view) {
+  state.liveView = view === 'matches' ? 'matches' : 'sightings';
+  for (const button of document.querySelectorAll('#panel-live .segmented button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === state.liveView));
+  }
+  for (const node of document.querySelectorAll('#panel-live [data-view-only]')) {
+    node.hidden = node.dataset.viewOnly !== state.liveView;
+  }
+  document.body.dataset.liveView = state.liveView;
+  updateLiveCount();
 }
 
 /** Adds matches (any order) not seen before; returns how many were new. */
@@ -241,12 +280,11 @@ function onStreamMatch(match) {
     while (list.children.length > LIVE_KEEP) list.lastElementChild.remove();
     $('live-empty').hidden = true;
   }
-  $('live-count').textContent = `${state.matches.filter(passesFilter).length} of ${state.matches.length} shown`;
+  updateLiveCount();
 }
 
-function setStreamStatus(status, text) {
-  const node = $('stream-status');
-  state.streamStatus = status;
+function setStreamStatus(status, text, id) {
+  const node = $(id || 'stream-status');
   node.className = `stream-status ${status}`;
   node.dataset.status = status;
   node.textContent = text;
@@ -264,7 +302,7 @@ function openStream() {
   const source = new EventSource('/api/v1/matches/stream');
   state.stream = source;
   source.addEventListener('match', (event) => {
-    if (state.streamStatus !== 'live') setStreamStatus('live', 'live'); // also when open was not reported
+    if ($('stream-status').dataset.status !== 'live') setStreamStatus('live', 'live'); // also when open was not reported
     try {
       onStreamMatch(JSON.parse(event.data));
     } catch (e) {
@@ -290,6 +328,211 @@ function openStream() {
   };
 }
 
+// ---------- Live: sightings ----------
+
+const SIGHTING_NEWEST_FIRST = (a, b) => (toDate(b.lastSeenAt)?.getTime() || 0) - (toDate(a.lastSeenAt)?.getTime() || 0)
+  || (toDate(b.updatedAt)?.getTime() || 0) - (toDate(a.updatedAt)?.getTime() || 0)
+  || a.sightingId.localeCompare(b.sightingId);
+
+function sightingName(s) {
+  return s.decision === 'KNOWN' && s.name ? s.name : 'Unknown';
+}
+
+/** Fills a card (new or already on screen) with a sighting's state, so an update keeps the same element. */
+function fillSightingCard(node, s) {
+  node.className = `card sighting ${s.decision}`;
+  node.dataset.testid = 'sighting';
+  node.dataset.sightingId = s.sightingId;
+  node.dataset.camera = s.cameraId;
+  node.dataset.decision = s.decision;
+  node.dataset.state = s.state;
+  node.dataset.faceCount = String(s.faceCount);
+  node.dataset.updatedAt = s.updatedAt;
+  node.tabIndex = 0;
+  node.title = 'Show the snapshot';
+  const best = s.candidates && s.candidates.length ? s.candidates[0] : null;
+  node.replaceChildren(
+    thumbnail(s, 96),
+    el('div', { className: 'info' },
+      el('span', { className: 'name', 'data-testid': 'sighting-name', title: sightingName(s) }, sightingName(s)),
+      el('span', {}, badge(s.decision), ' ',
+        el('span', { className: `badge state ${s.state}`, 'data-testid': 'sighting-state' }, s.state), ' ',
+        el('span', { className: 'score', 'data-testid': 'sighting-score', title: 'quality-weighted mean cosine over the faces' },
+          best || s.decision === 'KNOWN' ? `cos ${formatScore(s.score)}` : 'no candidate'),
+        best && s.decision !== 'KNOWN' ? el('span', { className: 'muted' }, ` · closest ${best.name || best.identityId}`) : null),
+      el('span', { className: 'meta' },
+        el('span', { 'data-testid': 'sighting-camera' }, s.cameraId), ' · ',
+        el('span', { 'data-testid': 'sighting-faces' }, `${s.faceCount} ${s.faceCount === 1 ? 'face' : 'faces'}`)),
+      el('span', { className: 'meta' },
+        el('time', { 'data-testid': 'sighting-first', dateTime: toDate(s.firstSeenAt)?.toISOString() || '' },
+          formatTime(s.firstSeenAt)), ' – ',
+        el('time', { 'data-testid': 'sighting-last', dateTime: toDate(s.lastSeenAt)?.toISOString() || '' },
+          formatTime(s.lastSeenAt)), ' · ',
+        el('span', { 'data-testid': 'sighting-duration' }, formatDuration(s.durationMs)))));
+  return node;
+}
+
+function sightingNode(id) {
+  return document.querySelector(`#sighting-list [data-sighting-id="${CSS.escape(id)}"]`);
+}
+
+/**
+ * Puts the list in order for the filters, reusing the cards already on screen (a catch-up after the stream
+ * opens, or a filter change, must not replace a card someone is looking at or clicking).
+ */
+function renderSightings() {
+  const list = $('sighting-list');
+  const shown = [...state.sightings.values()].filter(passesFilter).sort(SIGHTING_NEWEST_FIRST);
+  const keep = new Set(shown.map((s) => s.sightingId));
+  for (const node of [...list.children]) {
+    if (!keep.has(node.dataset.sightingId)) node.remove();
+  }
+  shown.forEach((s, i) => {
+    const node = sightingNode(s.sightingId) || el('li', {});
+    if (node.dataset.updatedAt !== s.updatedAt || !node.isConnected) fillSightingCard(node, s);
+    const at = list.children[i] || null;
+    if (at !== node) list.insertBefore(node, at);
+  });
+  $('sighting-empty').hidden = shown.length > 0;
+  updateLiveCount();
+}
+
+/** Keeps a sighting's latest state (by updatedAt); returns whether this one is newer than what we had. */
+function noteSighting(s) {
+  if (!s || !s.sightingId) return false;
+  const held = state.sightings.get(s.sightingId);
+  if (held && (toDate(held.updatedAt)?.getTime() || 0) > (toDate(s.updatedAt)?.getTime() || 0)) return false;
+  if (held && held.updatedAt === s.updatedAt && held.faceCount === s.faceCount && held.state === s.state) return false;
+  state.sightings.set(s.sightingId, s);
+  noteCamera(s.cameraId);
+  if (state.sightings.size > SIGHTINGS_KEEP) {
+    const eldest = [...state.sightings.values()].sort(SIGHTING_NEWEST_FIRST).slice(SIGHTINGS_KEEP);
+    for (const gone of eldest) {
+      state.sightings.delete(gone.sightingId);
+      sightingNode(gone.sightingId)?.remove();
+    }
+  }
+  return true;
+}
+
+/** A new state over the stream: the card on screen changes in place and moves to its place in the order. */
+function onStreamSighting(s) {
+  if (!noteSighting(s) || !state.sightings.has(s.sightingId)) return;
+  const list = $('sighting-list');
+  let node = sightingNode(s.sightingId);
+  if (!passesFilter(s)) {
+    node?.remove();
+  } else {
+    const fresh = !node;
+    node = fillSightingCard(node || el('li', {}), s);
+    const shown = [...state.sightings.values()].filter(passesFilter).sort(SIGHTING_NEWEST_FIRST);
+    const next = shown[shown.indexOf(s) + 1];
+    const before = next ? sightingNode(next.sightingId) : null;
+    if (node.nextElementSibling !== before || !node.isConnected) list.insertBefore(node, before);
+    node.classList.remove('fresh');
+    void node.offsetWidth; // restart the highlight animation
+    node.classList.add('fresh');
+    if (fresh) $('sighting-empty').hidden = true;
+  }
+  $('sighting-empty').hidden = list.children.length > 0;
+  updateLiveCount();
+}
+
+async function loadRecentSightings() {
+  const page = await api('GET', `/api/v1/sightings?limit=${SIGHTINGS_LIMIT}`);
+  for (const s of (page && page.items) || []) noteSighting(s);
+  renderSightings();
+}
+
+function openSightingStream() {
+  if (state.sightingStream) state.sightingStream.close();
+  const source = new EventSource('/api/v1/sightings/stream');
+  state.sightingStream = source;
+  const status = (s, text) => setStreamStatus(s, text, 'sighting-stream-status');
+  source.addEventListener('sighting', (event) => {
+    if ($('sighting-stream-status').dataset.status !== 'live') status('live', 'live');
+    try {
+      onStreamSighting(JSON.parse(event.data));
+    } catch (e) {
+      console.warn('bad sighting event', e);
+    }
+  });
+  source.onopen = () => {
+    status('live', 'live');
+    loadRecentSightings().catch((e) => console.warn('catch-up failed', e));
+  };
+  source.onerror = () => {
+    status('reconnecting', 'reconnecting…');
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(() => {
+        api('GET', '/api/v1/me').then(openSightingStream, () => setTimeout(openSightingStream, RECONNECT_MS));
+      }, RECONNECT_MS);
+    }
+  };
+}
+
+// ---------- Live: a sighting's snapshot ----------
+
+/**
+ * The frame of the sighting's best face with its box drawn over it. The dashboard reads frames back from the
+ * frames topic while it still holds them (API.md); when it no longer does, the best face's crop is shown alone.
+ */
+function openSnapshot(s) {
+  const modal = $('snapshot-modal');
+  const img = $('snapshot-image');
+  const box = $('snapshot-box');
+  const note = $('snapshot-note');
+  $('snapshot-title').textContent = `${sightingName(s)} · ${s.cameraId} · ${formatTime(s.firstSeenAt)} – ${formatTime(s.lastSeenAt)}`;
+  box.hidden = true;
+  modal.dataset.sightingId = s.sightingId;
+  modal.dataset.loaded = 'false';
+  note.textContent = 'Loading the frame…';
+  img.onload = () => {
+    if (img.dataset.kind === 'frame') {
+      placeBox(img, box, s.bestBox);
+      note.textContent = `Best face (quality ${Number(s.bestQuality).toFixed(2)}) in frame ${s.bestFrameId}`;
+    }
+    modal.dataset.loaded = img.dataset.kind;
+  };
+  img.onerror = () => {
+    if (img.dataset.kind === 'frame') {
+      // The frame is gone: fall back to the best face's aligned crop (no box: the crop is the face).
+      img.dataset.kind = 'crop';
+      img.src = s.thumbnailUrl;
+      note.textContent = 'The frame is no longer kept; this is the best face’s crop.';
+    } else {
+      note.textContent = 'Neither the frame nor the face crop is kept any more.';
+      modal.dataset.loaded = 'none';
+    }
+  };
+  img.dataset.kind = 'frame';
+  img.src = s.frameUrl || `/api/v1/frames/${encodeURIComponent(s.bestFrameId)}/image`;
+  modal.hidden = false;
+  $('snapshot-close').focus();
+}
+
+/** Places the box (frame pixels) over the image as drawn (CSS pixels). */
+function placeBox(img, box, b) {
+  if (!b || !img.naturalWidth) return;
+  const scale = img.clientWidth / img.naturalWidth;
+  box.style.left = `${img.offsetLeft + b.x1 * scale}px`;
+  box.style.top = `${img.offsetTop + b.y1 * scale}px`;
+  box.style.width = `${(b.x2 - b.x1) * scale}px`;
+  box.style.height = `${(b.y2 - b.y1) * scale}px`;
+  box.hidden = false;
+}
+
+function closeSnapshot() {
+  const modal = $('snapshot-modal');
+  modal.hidden = true;
+  $('snapshot-image').removeAttribute('src');
+}
+
+function sightingFromEvent(event) {
+  const node = event.target.closest('[data-testid=sighting]');
+  return node ? state.sightings.get(node.dataset.sightingId) : null;
+}
+
 // ---------- Review ----------
 
 async function ensureIdentities() {
@@ -298,14 +541,50 @@ async function ensureIdentities() {
 }
 
 async function loadReview() {
-  const [items] = await Promise.all([
+  const [sightingItems, items] = await Promise.all([
+    api('GET', `/api/v1/review/sightings?limit=${REVIEW_LIMIT}`),
     api('GET', `/api/v1/review?limit=${REVIEW_LIMIT}`),
     state.operator ? ensureIdentities() : Promise.resolve([]),
   ]);
+  const visits = sightingItems || [];
   const list = items || [];
+  $('sighting-review-list').replaceChildren(...visits.map(sightingReviewItem));
+  $('sighting-review-empty').hidden = visits.length > 0;
   $('review-list').replaceChildren(...list.map(reviewItem));
   $('review-empty').hidden = list.length > 0;
-  $('review-count').textContent = `${list.filter((i) => !i.labelled).length} to review`;
+  $('review-count').textContent = `${visits.length} sightings and ${list.filter((i) => !i.labelled).length} faces to review`;
+}
+
+/** A sighting to decide: one verdict labels each of its faces the dashboard still has. */
+function sightingReviewItem(item) {
+  const best = bestCandidate(item);
+  const node = el('li', {
+    className: 'review-item', 'data-testid': 'sighting-review-item', 'data-sighting-id': item.sightingId,
+    'data-camera': item.cameraId,
+  });
+  const result = el('span', { className: 'result', 'data-testid': 'review-result' });
+  const details = el('div', { className: 'details' },
+    el('div', {}, badge(item.decision), ' ',
+      el('span', { className: `badge state ${item.state}`, 'data-testid': 'sighting-state' }, item.state), ' ',
+      el('span', { className: 'badge reason', 'data-testid': 'review-reason', 'data-reason': item.reason },
+        item.reason === 'LOW_MARGIN' ? 'close call: small margin' : 'nobody recognised')),
+    el('div', { 'data-testid': 'review-candidate' },
+      best ? ['Best candidate over the visit: ', el('strong', {}, best.name || best.identityId), ' ',
+        el('span', { className: 'score' }, `cos ${formatScore(best.score)}`),
+        item.candidates.length > 1
+          ? el('span', { className: 'muted' }, `  · next ${item.candidates[1].name} ${formatScore(item.candidates[1].score)}`)
+          : null]
+        : 'No candidate'),
+    el('div', { className: 'muted', 'data-testid': 'sighting-review-faces' },
+      `${item.faceCount} faces, ${item.facesKept} to label · ${item.cameraId} · ${formatTime(item.firstSeenAt)} – `
+      + `${formatTime(item.lastSeenAt)} (${formatDuration(item.durationMs)})`));
+  if (state.operator) {
+    const path = `/api/v1/sightings/${encodeURIComponent(item.sightingId)}/feedback`;
+    details.append(reviewActions(item, best, node, result, (body) => sendFeedback(node, result, body, path)));
+  }
+  details.append(result);
+  node.append(thumbnail(item, 112), details);
+  return node;
 }
 
 function identityOptions() {
@@ -334,19 +613,23 @@ function reviewItem(item) {
           : null]
         : 'No candidate'),
     el('div', { className: 'muted' }, `${item.cameraId} · ${formatTime(item.capturedAt)}`));
-  if (state.operator) details.append(reviewActions(item, best, node, result));
+  if (state.operator) {
+    details.append(reviewActions(item, best, node, result,
+      (body) => sendFeedback(node, result, { faceId: item.faceId, ...body }, '/api/v1/feedback')));
+  }
   details.append(result);
   node.append(thumbnail(item, 112), details);
   return node;
 }
 
-function reviewActions(item, best, node, result) {
+/** The verdict buttons; {@code submit(body)} sends {verdict, identityId | name} where the item's kind says. */
+function reviewActions(item, best, node, result, submit) {
   const relabelSelect = el('select', { 'data-testid': 'relabel-select', 'aria-label': 'identity' },
     identityOptions());
   const newName = el('input', {
     type: 'text', placeholder: 'New identity name', maxLength: 200, 'data-testid': 'new-identity-name',
   });
-  const send = (verdict, extra) => sendFeedback(node, result, { faceId: item.faceId, verdict, ...extra });
+  const send = (verdict, extra) => submit({ verdict, ...extra });
   const actions = el('div', { className: 'actions' },
     best ? el('button', {
       type: 'button', className: 'primary', 'data-testid': 'confirm',
@@ -381,7 +664,7 @@ function setResult(node, text, ok) {
   node.classList.toggle('failed', ok === false);
 }
 
-async function sendFeedback(node, result, body) {
+async function sendFeedback(node, result, body, path) {
   // The first click disables the item's controls synchronously, so a double click sends one request.
   if (node.dataset.inFlight === 'true' || node.dataset.done === 'true') return;
   node.dataset.inFlight = 'true';
@@ -391,12 +674,13 @@ async function sendFeedback(node, result, body) {
   const addToGallery = $('review-add-to-gallery');
   if (body.verdict !== 'NOT_THIS_PERSON') body.addToGallery = addToGallery ? addToGallery.checked : false;
   try {
-    const answer = await api('POST', '/api/v1/feedback', body);
+    const answer = await api('POST', path, body);
     node.dataset.done = 'true';
     node.classList.add('labelled');
     const who = body.verdict === 'NEW_IDENTITY' ? body.name
       : (state.identities.find((i) => i.id === (answer && answer.identityId))?.name || '');
-    setResult(result, `Saved: ${body.verdict.replace(/_/g, ' ').toLowerCase()}${who ? ` → ${who}` : ''}`, true);
+    const faces = answer && Array.isArray(answer.feedback) ? ` (${answer.feedback.length} faces)` : '';
+    setResult(result, `Saved: ${body.verdict.replace(/_/g, ' ').toLowerCase()}${who ? ` → ${who}` : ''}${faces}`, true);
     node.dataset.feedbackId = answer && answer.feedbackId || '';
     if (body.verdict === 'NEW_IDENTITY') state.identities = []; // reload the list next time
   } catch (e) {
@@ -758,6 +1042,22 @@ async function start() {
   });
   $('live-camera').addEventListener('change', renderLive);
   $('live-decision').addEventListener('change', renderLive);
+  for (const button of document.querySelectorAll('#panel-live .segmented button')) {
+    button.addEventListener('click', () => showLiveView(button.dataset.view));
+  }
+  $('sighting-list').addEventListener('click', (event) => {
+    const s = sightingFromEvent(event);
+    if (s) openSnapshot(s);
+  });
+  $('sighting-list').addEventListener('keydown', (event) => {
+    const s = event.key === 'Enter' ? sightingFromEvent(event) : null;
+    if (s) openSnapshot(s);
+  });
+  $('snapshot-close').addEventListener('click', closeSnapshot);
+  $('snapshot-modal').addEventListener('click', (event) => { if (event.target === $('snapshot-modal')) closeSnapshot(); });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !$('snapshot-modal').hidden) closeSnapshot();
+  });
   $('identity-search').addEventListener('input', renderIdentities);
   $('review-refresh').addEventListener('click', () => loadReview().catch(reportFailure('Loading the review queue')));
   $('cameras-refresh').addEventListener('click', () => loadCameras().catch(reportFailure('Loading cameras')));
@@ -777,8 +1077,11 @@ async function start() {
     onShow[tab] = () => Promise.resolve().then(load).catch(reportFailure(`Loading ${tab}`));
   }
   showTab(location.hash.slice(1) || 'live');
-  await loadRecentMatches().catch(reportFailure('Loading recent matches'));
+  showLiveView('sightings');
+  await Promise.all([loadRecentMatches().catch(reportFailure('Loading recent matches')),
+    loadRecentSightings().catch(reportFailure('Loading recent sightings'))]);
   openStream();
+  openSightingStream();
   document.body.dataset.ready = 'true';
 }
 

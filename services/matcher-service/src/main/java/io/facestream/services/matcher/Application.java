@@ -5,7 +5,7 @@ import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 
 /** Matching, enrollment and the matches API as one service. */
-@OpenAPIDefinition(info = @Info(title = "FaceStream matcher", version = "0.1", description = "Enrollment and matches out."))
+@OpenAPIDefinition(info = @Info(title = "FaceStream matcher", version = "0.1", description = "Enrollment, matches and sightings out."))
 public final class Application {
 
     private Application() {

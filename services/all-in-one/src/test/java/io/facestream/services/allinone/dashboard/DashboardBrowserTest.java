@@ -8,9 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
 import io.facestream.inference.testing.TestModels;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.BoundingBox;
+import io.facestream.schema.Decision;
 import io.facestream.schema.Feedback;
+import io.facestream.schema.SightingState;
 import io.facestream.schema.Verdict;
 import io.facestream.services.allinone.EmbeddedPipeline;
+import io.facestream.services.allinone.TrackerStandIn;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -50,8 +55,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard page in headless Chromium against the whole system in one JVM (in-process broker): sign in
- * through the form, watch a known face arrive live, relabel an unknown one, delete a person, and check what a
- * viewer may not do. Screenshots of every tab go to {@code target/screenshots/<tab>.png}.
+ * through the form, watch a known face arrive live, relabel an unknown one, delete a person, check what a
+ * viewer may not do, follow a sighting as its track goes on and label it. Screenshots of every tab go to
+ * {@code target/screenshots/<tab>.png}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
@@ -138,6 +144,7 @@ class DashboardBrowserTest {
         List<Path> photos = photosOf("John_Simm");
         enroll("John_Simm", photos.subList(0, 2));
         showTab(browser, "live");
+        showLiveView(browser, "matches");
         long sent = System.nanoTime();
         String frameId = publishFrame("cam-live", photos.get(2));
         WebElement card = wait(browser, PIPELINE).withMessage(() -> "no live match for frame " + frameId + "; "
@@ -160,7 +167,7 @@ class DashboardBrowserTest {
         assertEquals(1, browser.findElements(matchOf(frameId)).size());
         new Select(browser.findElement(By.id("live-camera"))).selectByValue("");
         decision.selectByValue("");
-        Browser.screenshot(browser, "live");
+        Browser.screenshot(browser, "live-matches");
     }
 
     @Test
@@ -195,6 +202,7 @@ class DashboardBrowserTest {
         List<Path> photos = photosOf("John_Salley");
         String id = enroll("John_Salley", photos.subList(0, 2));
         showTab(browser, "live");
+        showLiveView(browser, "matches");
         String before = publishFrame("cam-delete", photos.get(2));
         WebElement known = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(matchOf(before)));
         assertEquals("KNOWN", known.getAttribute("data-decision"));
@@ -221,6 +229,7 @@ class DashboardBrowserTest {
         Browser.screenshot(browser, "identities");
 
         showTab(browser, "live");
+        showLiveView(browser, "matches");
         String after = publishFrame("cam-delete", photos.get(3));
         WebElement unknown = wait(browser, PIPELINE).until(ExpectedConditions.presenceOfElementLocated(matchOf(after)));
         assertEquals("UNKNOWN", unknown.getAttribute("data-decision"));
@@ -316,6 +325,132 @@ class DashboardBrowserTest {
         Browser.screenshot(browser, "models");
     }
 
+    /** The sighting of {@link #aSightingCardUpdatesInPlaceAndShowsItsSnapshot}, labelled by the next test. */
+    static String visit;
+    static List<String> visitFaces = new ArrayList<>();
+
+    @Test
+    @Order(8)
+    void aSightingCardUpdatesInPlaceAndShowsItsSnapshot() throws Exception {
+        // Two frames of a stranger through the pipeline: the dashboard has their crops and the frames.
+        List<Path> photos = strangerPhotos("stock_emotions_b");
+        String frameA = publishFrame("cam-visit", photos.get(1));
+        String frameB = publishFrame("cam-visit", photos.get(2));
+        List<JsonNode> faces = new ArrayList<>(awaitMatches(frameA));
+        faces.addAll(awaitMatches(frameB));
+        visit = "visit-" + UUID.randomUUID();
+        String hall = "visit-" + UUID.randomUUID();
+        String best = faces.get(0).get("faceId").asText();
+        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.bootstrapServers(), TOPICS)) {
+            BoundingBox box = tracker.boxOf(best).orElseThrow(() -> new AssertionError("no box for " + best));
+            tracker.track(faces.get(0), visit);
+            visitFaces.add(best);
+            showTab(browser, "live");
+            showLiveView(browser, "sightings");
+            Instant now = Instant.now();
+            tracker.write(TrackerStandIn.sighting(visit, "cam-visit", 0, 0, best, frameA).setFirstSeenAt(now)
+                    .setLastSeenAt(now).setUpdatedAt(now).setBestBox(box).build());
+            By card = By.cssSelector("[data-testid=sighting][data-sighting-id='" + visit + "']");
+            WebElement shown = wait(browser, Duration.ofSeconds(20)).withMessage("no card for sighting " + visit)
+                    .until(ExpectedConditions.presenceOfElementLocated(card));
+            assertEquals("live", browser.findElement(By.id("sighting-stream-status")).getAttribute("data-status"));
+            assertEquals("OPEN", shown.findElement(By.cssSelector("[data-testid=sighting-state]")).getText());
+            assertEquals("1 face", shown.findElement(By.cssSelector("[data-testid=sighting-faces]")).getText());
+            assertEquals("UNKNOWN", shown.getAttribute("data-decision"));
+            assertEquals("Unknown", shown.findElement(By.cssSelector("[data-testid=sighting-name]")).getText());
+            assertEquals("cam-visit", shown.findElement(By.cssSelector("[data-testid=sighting-camera]")).getText());
+
+            // The track goes on: its second face, then the track closes. The same card changes.
+            for (JsonNode face : faces.subList(1, faces.size())) {
+                tracker.track(face, visit);
+                visitFaces.add(face.get("faceId").asText());
+            }
+            Instant later = now.plusSeconds(4);
+            tracker.write(TrackerStandIn.sighting(visit, "cam-visit", 0, 0, best, frameA).setFirstSeenAt(now)
+                    .setLastSeenAt(later).setUpdatedAt(later).setBestBox(box).setFaceCount(visitFaces.size())
+                    .setState(SightingState.CLOSED).build());
+            wait(browser, Duration.ofSeconds(20)).withMessage("the card did not change in place")
+                    .until(d -> String.valueOf(visitFaces.size()).equals(shown.getAttribute("data-face-count")));
+            // Another camera's visit by a known person, for the filters.
+            tracker.write(TrackerStandIn.sighting(hall, "cam-hall", 0, 0, best, frameA).setFirstSeenAt(now)
+                    .setLastSeenAt(now).setUpdatedAt(now).setDecision(Decision.KNOWN).setIdentityId("someone")
+                    .setName("Someone").setScore(0.81).setMargin(0.4).build());
+        }
+        By hallCard = By.cssSelector("[data-testid=sighting][data-sighting-id='" + hall + "']");
+        wait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(hallCard));
+        By card = By.cssSelector("[data-testid=sighting][data-sighting-id='" + visit + "']");
+        assertEquals(1, browser.findElements(card).size(), "one card per sighting");
+        WebElement shown = browser.findElement(card);
+        assertEquals("CLOSED", shown.findElement(By.cssSelector("[data-testid=sighting-state]")).getText());
+        assertEquals(visitFaces.size() + " faces", shown.findElement(By.cssSelector("[data-testid=sighting-faces]"))
+                .getText());
+        assertEquals("4 s", shown.findElement(By.cssSelector("[data-testid=sighting-duration]")).getText());
+
+        // Filters keep or hide it.
+        Select decision = new Select(browser.findElement(By.id("live-decision")));
+        decision.selectByValue("KNOWN");
+        assertTrue(browser.findElements(card).isEmpty(), "the KNOWN filter hides an UNKNOWN sighting");
+        assertEquals(1, browser.findElements(hallCard).size());
+        decision.selectByValue("");
+        Select camera = new Select(browser.findElement(By.id("live-camera")));
+        camera.selectByValue("cam-hall");
+        assertTrue(browser.findElements(card).isEmpty(), "another camera's filter hides it");
+        camera.selectByValue("cam-visit");
+        assertEquals(1, browser.findElements(card).size());
+        assertTrue(browser.findElements(hallCard).isEmpty());
+        camera.selectByValue("");
+        Browser.screenshot(browser, "live");
+
+        // Its snapshot: the frame of the best face, with the box.
+        browser.findElement(card).click();
+        WebElement modal = wait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("snapshot-modal")));
+        wait(browser, Duration.ofSeconds(20)).withMessage(() -> "the frame did not load: "
+                + browser.findElement(By.id("snapshot-note")).getText())
+                .until(d -> "frame".equals(modal.getAttribute("data-loaded")));
+        WebElement box = browser.findElement(By.id("snapshot-box"));
+        assertTrue(box.isDisplayed(), "the best face's box is drawn");
+        assertTrue(box.getSize().getWidth() > 5 && box.getSize().getHeight() > 5, "box " + box.getSize());
+        Browser.screenshot(browser, "snapshot");
+        browser.findElement(By.id("snapshot-close")).click();
+        wait(browser, Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(modal));
+    }
+
+    @Test
+    @Order(9)
+    void labellingASightingFromTheReviewQueueWritesOneFeedbackPerFace() throws Exception {
+        assertTrue(visit != null, "needs the sighting of the previous test");
+        showTab(browser, "review");
+        By itemOf = By.cssSelector("[data-testid=sighting-review-item][data-sighting-id='" + visit + "']");
+        WebElement item = wait(browser, Duration.ofSeconds(20)).pollingEvery(Duration.ofSeconds(1))
+                .withMessage("sighting " + visit + " is not in the review queue").until(d -> {
+                    List<WebElement> found = d.findElements(itemOf);
+                    if (found.isEmpty()) {
+                        d.findElement(By.id("review-refresh")).click();
+                        return null;
+                    }
+                    return found.get(0);
+                });
+        assertEquals("nobody recognised", item.findElement(By.cssSelector("[data-testid=review-reason]")).getText());
+        String name = "Visitor " + visit.substring(6, 14);
+        item.findElement(By.cssSelector("[data-testid=new-identity-name]")).sendKeys(name);
+        WebElement create = item.findElement(By.cssSelector("[data-testid=new-identity]"));
+        new Actions(browser).doubleClick(create).perform(); // the page must send this once
+        WebElement result = item.findElement(By.cssSelector("[data-testid=review-result]"));
+        wait(browser, Duration.ofSeconds(15)).until(d -> result.getText().startsWith("Saved"));
+        assertTrue(result.getText().contains(visitFaces.size() + " faces"), result.getText());
+        Browser.screenshot(browser, "review-sightings");
+
+        String identity = null;
+        for (String faceId : visitFaces) {
+            List<Feedback> records = feedbackFor(faceId);
+            assertEquals(1, records.size(), "exactly one feedback record for face " + faceId + ": " + records);
+            assertEquals(Verdict.NEW_IDENTITY, records.get(0).getVerdict());
+            identity = identity == null ? records.get(0).getIdentityId() : identity;
+            assertEquals(identity, records.get(0).getIdentityId(), "one new identity for the whole sighting");
+        }
+    }
+
     // ---- the browser ----
 
     private static void logIn(WebDriver driver, String user, String password) {
@@ -331,6 +466,13 @@ class DashboardBrowserTest {
         wait(driver, Duration.ofSeconds(20)).until(d -> "true".equals(
                 d.findElement(By.tagName("body")).getAttribute("data-ready")));
         assertEquals(user, text(driver, "user-name"));
+    }
+
+    /** Live's sightings or raw matches. */
+    private static void showLiveView(WebDriver driver, String view) {
+        driver.findElement(By.id("live-view-" + view)).click();
+        wait(driver, Duration.ofSeconds(5)).until(d -> view.equals(d.findElement(By.tagName("body"))
+                .getAttribute("data-live-view")));
     }
 
     private static void showTab(WebDriver driver, String tab) {
@@ -428,6 +570,32 @@ class DashboardBrowserTest {
         try (Stream<Path> s = Files.list(johns.resolve(person))) {
             return s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
         }
+    }
+
+    private static List<Path> strangerPhotos(String set) throws IOException {
+        try (Stream<Path> s = Files.walk(SharedData.require("faces-dev/human_samples/" + set))) {
+            return s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(jpe?g|png)$")).sorted()
+                    .toList();
+        }
+    }
+
+    /** Every match of the frame (one per face), as the matches API shows them, once there is one. */
+    private static List<JsonNode> awaitMatches(String frameId) {
+        return wait(browser, PIPELINE).pollingEvery(Duration.ofMillis(300)).withMessage("no match for frame " + frameId)
+                .until(d -> {
+                    try {
+                        List<JsonNode> out = new ArrayList<>();
+                        for (JsonNode m : JSON.readTree(send("GET", "/api/v1/matches?limit=200", null, null, OPERATOR,
+                                OPERATOR_PASSWORD).body())) {
+                            if (m.get("frameId").asText().equals(frameId)) {
+                                out.add(m);
+                            }
+                        }
+                        return out.isEmpty() ? null : out;
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     /**

@@ -88,6 +88,7 @@ class LiveReconnectBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> "true".equals(
                 d.findElement(By.tagName("body")).getAttribute("data-ready")));
         ((JavascriptExecutor) browser).executeScript("window.sameDocument = true;");
+        browser.findElement(By.id("live-view-matches")).click(); // Live opens on sightings; this follows matches
 
         awaitMatch(publish(photos.get(2)));
         awaitStatus("live");

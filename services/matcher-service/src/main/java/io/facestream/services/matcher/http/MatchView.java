@@ -5,11 +5,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
-/** A match as JSON clients see it. */
+/** A match as JSON clients see it; {@code trackId} names the face's sighting (absent when not tracked). */
 @Serdeable
 public record MatchView(String faceId, String frameId, String cameraId, String capturedAt, String decision,
         List<CandidateView> candidates, double threshold, String modelVersion, long galleryVersion, String matchedAt,
-        String thumbnailUrl) {
+        String thumbnailUrl, @Nullable String trackId) {
 
     @Serdeable
     public record CandidateView(String identityId, @Nullable String name, double score) {
@@ -21,6 +21,6 @@ public record MatchView(String faceId, String frameId, String cameraId, String c
                 m.getCandidates().stream().map(c -> new CandidateView(c.getIdentityId(), c.getName(), c.getScore()))
                         .toList(),
                 m.getThreshold(), m.getModelVersion(), m.getGalleryVersion(), m.getMatchedAt().toString(),
-                "/api/v1/faces/" + m.getFaceId() + "/crop.png");
+                "/api/v1/faces/" + m.getFaceId() + "/crop.png", m.getTrackId());
     }
 }

@@ -1,0 +1,123 @@
+package io.facestream.services.dashboard.feedback;
+
+import io.facestream.schema.FaceEmbedding;
+import io.facestream.schema.Feedback;
+import io.facestream.schema.GallerySample;
+import io.facestream.schema.Identity;
+import io.facestream.schema.Verdict;
+import io.facestream.services.dashboard.feedback.SightingRecorded.FaceFeedback;
+import io.facestream.services.matcher.kafka.GalleryWriter;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes operators' labels: one {@code feedback} record per face, each distinct decision once, a new identity
+ * once, and a gallery sample when the label says so. Labelling a face and labelling a sighting (all its faces)
+ * go through here, one at a time, so the two never write the same decision twice.
+ */
+@Singleton
+public class Labeller {
+
+    /** Decisions remembered for idempotency: about 200 bytes each. */
+    static final int REMEMBERED_DECISIONS = 50_000;
+
+    private final GalleryWriter galleryWriter;
+    private final FeedbackWriter writer;
+    private final Clock clock;
+    private final FeedbackLedger ledger = new FeedbackLedger(REMEMBERED_DECISIONS);
+
+    public Labeller(GalleryWriter galleryWriter, FeedbackWriter writer, Clock clock) {
+        this.galleryWriter = galleryWriter;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /** What a label did: the answer, and whether anything was written (false: all decided before). */
+    public record Outcome<T>(T recorded, boolean wrote) {
+    }
+
+    /** Labels one face (the caller has checked that the identity exists). */
+    public synchronized Outcome<Recorded> labelFace(FaceEmbedding face, Label label, String operator) {
+        String key = label.key(face.getFaceId());
+        Recorded earlier = ledger.face(key).orElse(null);
+        if (earlier != null) {
+            return new Outcome<>(earlier, false);
+        }
+        Label settled = label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+        Recorded recorded = write(face, settled, operator, settled.joinsGallery());
+        ledger.recordFace(key, face.getFaceId(), recorded);
+        return new Outcome<>(recorded, true);
+    }
+
+    /**
+     * Labels every kept face of a sighting with one verdict: one feedback record per face not labelled so
+     * before, one new identity for the whole sighting, and at most one gallery sample (the best face, or the
+     * latest when that is gone), since a visit's faces are near-duplicates of one another.
+     *
+     * @param faces the sighting's faces the dashboard still has, oldest first (not empty)
+     * @param facesNotKept how many more it had
+     */
+    public synchronized Outcome<SightingRecorded> labelSighting(String sightingId, List<FaceEmbedding> faces,
+            String bestFaceId, int facesNotKept, Label label, String operator) {
+        if (faces.isEmpty()) {
+            throw new IllegalArgumentException("a sighting label needs at least one face");
+        }
+        String key = label.key("sighting:" + sightingId);
+        SightingRecorded earlier = ledger.sighting(key).orElse(null);
+        Label settled = earlier != null ? label.withIdentity(earlier.identityId())
+                : label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+        String galleryFace = earlier != null || !settled.joinsGallery() ? null
+                : faces.stream().anyMatch(f -> f.getFaceId().equals(bestFaceId)) ? bestFaceId
+                : faces.get(faces.size() - 1).getFaceId();
+        List<FaceFeedback> feedback = new ArrayList<>();
+        boolean wrote = false;
+        for (FaceEmbedding face : faces) {
+            String faceKey = settled.key(face.getFaceId());
+            Recorded recorded = ledger.face(faceKey).orElse(null);
+            if (recorded == null) {
+                recorded = write(face, settled, operator, face.getFaceId().equals(galleryFace));
+                ledger.recordFace(faceKey, face.getFaceId(), recorded);
+                wrote = true;
+            }
+            feedback.add(new FaceFeedback(face.getFaceId(), recorded.feedbackId()));
+        }
+        SightingRecorded answer = new SightingRecorded(sightingId, settled.identityId(), feedback, facesNotKept);
+        ledger.recordSighting(key, sightingId, answer);
+        return new Outcome<>(answer, wrote);
+    }
+
+    /** Faces an operator has labelled (the review queue leaves them out). */
+    public synchronized boolean faceLabelled(String faceId) {
+        return ledger.faceLabelled(faceId);
+    }
+
+    /** Sightings an operator has labelled (the review queue leaves them out). */
+    public synchronized boolean sightingLabelled(String sightingId) {
+        return ledger.sightingLabelled(sightingId);
+    }
+
+    private Recorded write(FaceEmbedding face, Label label, String operator, boolean toGallery) {
+        Recorded recorded = new Recorded(UUID.randomUUID().toString(), label.identityId());
+        writer.write(Feedback.newBuilder().setFeedbackId(recorded.feedbackId()).setFaceId(face.getFaceId())
+                .setVerdict(label.verdict()).setIdentityId(label.identityId()).setOperator(operator)
+                .setAt(clock.instant()).build());
+        if (toGallery) {
+            galleryWriter.putSample(GallerySample.newBuilder().setIdentityId(label.identityId())
+                    .setSampleId(UUID.randomUUID().toString()).setVector(face.getVector())
+                    .setModelVersion(face.getModelVersion()).setSourceFaceId(face.getFaceId())
+                    .setEnrolledAt(clock.instant()).setAlignedCrop(face.getAlignedCrop()).build());
+        }
+        return recorded;
+    }
+
+    private String newIdentity(String name) {
+        String id = UUID.randomUUID().toString();
+        galleryWriter.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(name).setMetadata(Map.of())
+                .setCreatedAt(clock.instant()).build());
+        return id;
+    }
+}

@@ -1,0 +1,90 @@
+package io.facestream.services.dashboard.feedback;
+
+import io.facestream.matching.gallery.GalleryView;
+import io.facestream.schema.FaceEmbedding;
+import io.facestream.schema.Sighting;
+import io.facestream.schema.Verdict;
+import io.facestream.services.common.security.Roles;
+import io.facestream.services.dashboard.faces.RecentFaces;
+import io.facestream.services.dashboard.feedback.FeedbackController.Problem;
+import io.facestream.services.matcher.kafka.RecentMatches;
+import io.facestream.services.matcher.kafka.RecentSightings;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Labels a whole sighting (one person-visit) with one verdict: every face of it the dashboard still has gets
+ * its own {@code feedback} record, as if each had been labelled alone, and the same label again writes nothing.
+ */
+@Controller("/api/v1/sightings")
+@Secured(Roles.OPERATOR)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SightingFeedbackController {
+
+    private final RecentSightings sightings;
+    private final RecentMatches matches;
+    private final RecentFaces faces;
+    private final GalleryView gallery;
+    private final Labeller labeller;
+
+    public SightingFeedbackController(RecentSightings sightings, RecentMatches matches, RecentFaces faces,
+            GalleryView gallery, Labeller labeller) {
+        this.sightings = sightings;
+        this.matches = matches;
+        this.faces = faces;
+        this.gallery = gallery;
+        this.labeller = labeller;
+    }
+
+    @Serdeable
+    public record SightingFeedbackRequest(@Nullable String verdict, @Nullable String identityId,
+            @Nullable String name, @Nullable Boolean addToGallery) {
+    }
+
+    @Post("/{sightingId}/feedback")
+    public HttpResponse<?> label(@PathVariable String sightingId, @Body @Nullable SightingFeedbackRequest body,
+            Authentication operator) {
+        if (body == null) {
+            return HttpResponse.badRequest(new Problem("a JSON body with 'verdict' is required"));
+        }
+        Label label;
+        try {
+            label = Label.of(body.verdict(), body.identityId(), body.name(), body.addToGallery());
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.badRequest(new Problem(e.getMessage()));
+        }
+        Sighting sighting = sightings.get(sightingId).orElse(null);
+        if (sighting == null) {
+            return HttpResponse.notFound(new Problem("no recent sighting " + sightingId));
+        }
+        if (label.verdict() != Verdict.NEW_IDENTITY && gallery.identity(label.identityId()).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no identity " + label.identityId()));
+        }
+        List<String> faceIds = matches.facesOfTrack(sightingId);
+        List<FaceEmbedding> kept = new ArrayList<>(faceIds.size());
+        for (String faceId : faceIds) {
+            faces.get(faceId).ifPresent(kept::add);
+        }
+        if (kept.isEmpty()) {
+            return HttpResponse.notFound(new Problem("none of sighting " + sightingId + "'s faces is still kept ("
+                    + faceIds.size() + " indexed, " + sighting.getFaceCount() + " in the sighting)"));
+        }
+        int notKept = Math.max(sighting.getFaceCount(), faceIds.size()) - kept.size();
+        Labeller.Outcome<SightingRecorded> outcome = labeller.labelSighting(sightingId, kept,
+                sighting.getBestFaceId(), notKept, label, operator.getName());
+        return outcome.wrote() ? HttpResponse.status(HttpStatus.CREATED).body(outcome.recorded())
+                : HttpResponse.ok(outcome.recorded());
+    }
+}

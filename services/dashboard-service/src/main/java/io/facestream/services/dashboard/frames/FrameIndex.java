@@ -1,0 +1,130 @@
+package io.facestream.services.dashboard.frames;
+
+import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.Frame;
+import io.facestream.services.common.config.PipelineConfig;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the recent frames are in the {@code frames} topic, so the dashboard can show the frame a sighting's
+ * best face was found in without keeping any image: it remembers frame id → (partition, offset) for the last
+ * {@link #CAPACITY} frames (about 100 bytes each) and reads a frame back from Kafka when one is asked for. The
+ * topic's retention, not the dashboard's memory, bounds how long a snapshot stays available.
+ */
+@Context
+public class FrameIndex {
+
+    /** Frames remembered: at 5 frames/s per camera, 10 cameras' last ~15 minutes. */
+    public static final int CAPACITY = 50_000;
+    /**
+     * Frames per partition re-read at start. Far fewer than {@link #CAPACITY}: learning a frame's offset means
+     * reading the frame (up to 16 MB), so a restart re-indexes only the last minutes; older sightings then show
+     * their best face's crop instead of the frame.
+     */
+    static final int REPLAYED_PER_PARTITION = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(FrameIndex.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    /** A frame's place in the topic. */
+    record Position(int partition, long offset) {
+    }
+
+    /** An encoded frame as the camera sent it. */
+    public record Image(byte[] bytes, String contentType) {
+    }
+
+    private final Topics topics;
+    private final Map<String, Position> positions = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Position> eldest) {
+            return size() > CAPACITY;
+        }
+    };
+    private final TopicFollower follower;
+    /** Reads single frames back; one at a time (a snapshot is an operator's click, not a hot path). */
+    private final KafkaConsumer<String, byte[]> reader;
+
+    public FrameIndex(PipelineConfig config, Topics topics) {
+        this.topics = topics;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        reader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        follower = new TopicFollower("frame-index", config.bootstrapServers(), List.of(topics.frames().name()),
+                REPLAYED_PER_PARTITION, this::add).start();
+    }
+
+    private void add(ConsumerRecord<String, byte[]> r) {
+        try {
+            Frame f = topics.frames().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            synchronized (positions) {
+                positions.put(f.getFrameId(), new Position(r.partition(), r.offset()));
+            }
+        } catch (SerializationException | NullPointerException e) {
+            LOG.debug("skipping frames record at partition {} offset {}", r.partition(), r.offset());
+        }
+    }
+
+    /** The frame, read back from the topic; empty when it is not among the recent ones or no longer kept there. */
+    public Optional<Image> image(String frameId) {
+        Position at;
+        synchronized (positions) {
+            at = positions.get(frameId);
+        }
+        if (at == null) {
+            return Optional.empty();
+        }
+        synchronized (reader) {
+            TopicPartition tp = new TopicPartition(topics.frames().name(), at.partition());
+            reader.assign(List.of(tp));
+            reader.seek(tp, at.offset());
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < at.offset()) {
+                        continue;
+                    }
+                    if (r.offset() > at.offset()) {
+                        return Optional.empty(); // deleted by retention (or compacted away) in the meantime
+                    }
+                    Frame f = topics.frames().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (!f.getFrameId().equals(frameId)) {
+                        return Optional.empty();
+                    }
+                    byte[] bytes = new byte[f.getImage().remaining()];
+                    f.getImage().duplicate().get(bytes);
+                    return Optional.of(new Image(bytes, f.getContentType()));
+                }
+            }
+            LOG.warn("frame {} at {} was not read back within {}", frameId, at, READ_TIMEOUT);
+            return Optional.empty();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        follower.close();
+        synchronized (reader) {
+            reader.close(Duration.ofSeconds(1));
+        }
+    }
+}
