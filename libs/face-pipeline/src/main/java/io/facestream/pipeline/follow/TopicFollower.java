@@ -50,12 +50,17 @@ public final class TopicFollower implements AutoCloseable {
      */
     public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
             Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        this(name, kafka, topics, lastRecords, KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES, onRecord);
+    }
+
+    /** @param maxRecordBytes the largest record of the followed topics (their {@code max.message.bytes}) */
+    public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
+            int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.lastRecords = lastRecords;
         this.onRecord = onRecord;
-        // No follower reads frames: the followed topics keep Kafka's default record size.
-        consumer = new KafkaConsumer<>(kafka.follower(KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES),
+        consumer = new KafkaConsumer<>(kafka.follower(maxRecordBytes),
                 new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, name);
         thread.setDaemon(true);

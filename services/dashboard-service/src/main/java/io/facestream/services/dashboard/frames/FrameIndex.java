@@ -1,6 +1,7 @@
 package io.facestream.services.dashboard.frames;
 
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
 import io.facestream.services.common.config.PipelineConfig;
@@ -63,14 +64,11 @@ public class FrameIndex {
 
     public FrameIndex(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = config.kafka().follower(FrameLimits.MAX_RECORD_BYTES);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         reader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        follower = new TopicFollower("frame-index", config.bootstrapServers(), List.of(topics.frames().name()),
-                REPLAYED_PER_PARTITION, this::add).start();
+        follower = new TopicFollower("frame-index", config.kafka(), List.of(topics.frames().name()),
+                REPLAYED_PER_PARTITION, FrameLimits.MAX_RECORD_BYTES, this::add).start();
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {

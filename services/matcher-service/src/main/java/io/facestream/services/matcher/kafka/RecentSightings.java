@@ -40,7 +40,7 @@ public class RecentSightings {
         this.topics = topics;
         this.view = new SightingsView(config.recentSightings());
         // The latest states of a compacted topic are at its end: this many records per partition refill the view.
-        follower = new TopicFollower("recent-sightings", pipeline.bootstrapServers(),
+        follower = new TopicFollower("recent-sightings", pipeline.kafka(),
                 List.of(topics.sightings().name()), config.recentSightings(), this::add).start();
     }
 
