@@ -6,6 +6,8 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -17,6 +19,19 @@ import java.util.Map;
  * @param stateDir Kafka Streams state directory
  * @param applicationId Kafka Streams application id (consumer group of the matcher instances)
  * @param recentMatches matches kept in memory for {@code GET /api/v1/matches}
+ * @param trackMinIou least box overlap (IoU with the track's last or velocity-predicted box) for a face to join a
+ *     track by position ({@code TrackerConfig})
+ * @param trackMinSimilarity least cosine to the track's mean embedding for a face that overlaps it
+ * @param trackMinSimilarityWithoutOverlap least cosine for a face that does not overlap the track (a fast move,
+ *     a dropped frame, no box)
+ * @param trackMaxGap capture-time gap after a track's latest face at which the track ends (a new visit)
+ * @param trackMaxOpen open tracks per camera; beyond, the least recently seen ends
+ * @param trackThreshold least quality-weighted mean cosine over a track for it to be KNOWN ({@code TrackDecision};
+ *     README, "Tracks and sightings")
+ * @param trackMinFaces least faces in a track for it to be KNOWN
+ * @param trackMinMargin least lead of the best aggregate over the second for KNOWN
+ * @param trackQuietClose wall-clock time without a face of a camera after which its tracks are closed; at least
+ *     {@code trackMaxGap}
  */
 @ConfigurationProperties(MatcherConfig.PREFIX)
 public record MatcherConfig(
@@ -25,7 +40,16 @@ public record MatcherConfig(
         @Bindable(defaultValue = "5") @Min(1) int topK,
         @Bindable(defaultValue = ".cache/matcher-state") @NotBlank String stateDir,
         @Bindable(defaultValue = "facestream-matcher") @NotBlank String applicationId,
-        @Bindable(defaultValue = "500") @Min(1) int recentMatches) {
+        @Bindable(defaultValue = "500") @Min(1) int recentMatches,
+        @Bindable(defaultValue = "0.2") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double trackMinIou,
+        @Bindable(defaultValue = "0.35") @DecimalMin("-1") @DecimalMax("1") double trackMinSimilarity,
+        @Bindable(defaultValue = "0.6") @DecimalMin("-1") @DecimalMax("1") double trackMinSimilarityWithoutOverlap,
+        @Bindable(defaultValue = "2s") @NotNull Duration trackMaxGap,
+        @Bindable(defaultValue = "32") @Min(1) int trackMaxOpen,
+        @Bindable(defaultValue = "0.45") @DecimalMin("-1") @DecimalMax("1") double trackThreshold,
+        @Bindable(defaultValue = "3") @Min(1) int trackMinFaces,
+        @Bindable(defaultValue = "0.10") @DecimalMin("0") @DecimalMax("2") double trackMinMargin,
+        @Bindable(defaultValue = "10s") @NotNull Duration trackQuietClose) {
 
     public static final String PREFIX = "facestream.matcher";
 
