@@ -33,8 +33,8 @@ class TrackDecisionTest {
                         "KNOWN:alice", 0.6, 0.4),
                 Arguments.of("two faces are too few", List.of(f(1, clearAlice), f(1, clearAlice)), "UNKNOWN", 0.6,
                         0.4),
-                // weights 1, 0.25, 1: alice (0.7 + 0.1·0.25 + 0.7) / 2.25 = 0.6333…; bob (0.1 + 0.7·0.25 + 0.1) / 2.25
-                // = 0.1666…; the poor face that prefers bob hardly counts
+                // weights 1, 0.25, 1: alice (0.7 + 0.1·0.25 + 0.7) / 2.25 = 0.6333…;
+                // bob (0.1 + 0.7·0.25 + 0.1) / 2.25 = 0.1666…; the poor face that prefers bob hardly counts
                 Arguments.of("quality weights the faces", List.of(f(1, List.of(c("alice", 0.7), c("bob", 0.1))),
                         f(0.25, List.of(c("bob", 0.7), c("alice", 0.1))), f(1, List.of(c("alice", 0.7),
                         c("bob", 0.1)))), "KNOWN:alice", 1.425 / 2.25, 1.05 / 2.25),

@@ -41,6 +41,11 @@ final class CameraTracking {
     private final Clock clock;
     private final KeyValueStore<String, byte[]> store;
     private final ProcessorContext<String, byte[]> context;
+    /**
+     * When this task started (wall clock). A camera counts as active from then on, so a matcher that was down or
+     * restarting for longer than the quiet time does not close tracks whose faces are still waiting in its input.
+     */
+    private final long startedWallMs;
 
     CameraTracking(Topics topics, TrackConfig config, Clock clock, KeyValueStore<String, byte[]> store,
             ProcessorContext<String, byte[]> context) {
@@ -49,6 +54,7 @@ final class CameraTracking {
         this.clock = clock;
         this.store = store;
         this.context = context;
+        this.startedWallMs = context.currentSystemTimeMs();
     }
 
     /** The camera's state: when its latest face came (wall clock) and its tracker. */
@@ -77,7 +83,8 @@ final class CameraTracking {
     }
 
     /**
-     * Closes the tracks of cameras that sent no face for {@code quietCloseMs} of wall-clock time. Runs on the
+     * Closes the tracks of cameras that sent no face for {@code quietCloseMs} of wall-clock time (counted from this
+     * task's start at the earliest). Runs on the
      * stream thread, inside the task's transaction, like {@link #track}.
      */
     void closeQuietCameras(long wallNowMs) {
@@ -85,7 +92,8 @@ final class CameraTracking {
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> kv = all.next();
-                if (wallNowMs - ByteBuffer.wrap(kv.value).getLong() >= config.quietCloseMs()) {
+                long lastActive = Math.max(ByteBuffer.wrap(kv.value).getLong(), startedWallMs);
+                if (wallNowMs - lastActive >= config.quietCloseMs()) {
                     quiet.add(kv.key);
                 }
             }
@@ -141,7 +149,8 @@ final class CameraTracking {
         // A face without a box (a record older than boxes on embeddings) has an empty one at the origin.
         BoundingBox box = t.bestBox().orElse(new BoundingBox(0, 0, 0, 0));
         Sighting s = Sighting.newBuilder().setSightingId(t.id()).setCameraId(camera).setState(state)
-                .setFirstSeenAt(Instant.ofEpochMilli(t.firstSeenMs())).setLastSeenAt(Instant.ofEpochMilli(t.lastSeenMs()))
+                .setFirstSeenAt(Instant.ofEpochMilli(t.firstSeenMs()))
+                .setLastSeenAt(Instant.ofEpochMilli(t.lastSeenMs()))
                 .setFaceCount(t.faceCount()).setDecision(v.known() ? Decision.KNOWN : Decision.UNKNOWN)
                 .setIdentityId(v.identity().map(CandidateScore::identityId).orElse(null))
                 .setName(v.identity().map(CandidateScore::name).orElse(null)).setScore(v.score())

@@ -64,7 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The matcher on a real (in-process) broker: the topology under Kafka Streams exactly-once v2 yields exactly one
  * match per embedding across a restart and across a crash inside a transaction, and a walk past a camera stays one
- * track with each of its sightings written once across both; the gallery replica follows the compacted topics. One broker for the class; each test has its own application id, state dir and face ids.
+ * track with each of its sightings written once across both; the gallery replica follows the compacted topics.
+ * One broker for the class; each test has its own application id, state dir and face ids.
  */
 class MatcherRestartTest {
 
@@ -352,7 +353,7 @@ class MatcherRestartTest {
         }
     }
 
-    /** Committed sightings of a camera; one sighting's records share a partition (key = its id), so they are in order. */
+    /** Committed sightings of a camera; a sighting's records share a partition (key = its id), so they are in order. */
     private static List<Sighting> sightingsOf(String camera) {
         List<Sighting> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : read(TOPICS.sightings().name(), "read_committed")) {

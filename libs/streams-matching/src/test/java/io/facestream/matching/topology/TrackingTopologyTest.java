@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Tracking in the matching topology, without a broker. Given a gallery of 4-d unit vectors (alice = e1, bob =
  * e2) and the default track settings (a 2 s capture-time gap ends a track; KNOWN from 3 faces at an aggregate ≥
- * the threshold with a margin; a camera quiet for 10 s of wall-clock time has its tracks closed), when a person
+ * the threshold with a margin; a camera quiet for Q = 30 s of wall-clock time has its tracks closed), when a person
  * walks past a camera (faces 200 ms apart, the box moving 20 px a frame), then every face has a match carrying
  * the walk's track id, and {@code sightings} gets OPEN records when the track opens and when its decision or
  * best face changes, and one CLOSED record when it ends — all checked against the tracker state in the store.
@@ -56,6 +56,7 @@ class TrackingTopologyTest {
     private static final Instant WALK_START = Instant.parse("2025-01-01T11:59:00Z");
     private static final MatchConfig CONFIG = new MatchConfig(2, 0.8, Map.of(), 4);
     private static final TrackConfig TRACKS = TrackConfig.defaults(2);
+    private static final Duration QUIET = Duration.ofMillis(TRACKS.quietCloseMs());
     /** Cosine 0.9 with alice, 0.1 with bob. */
     private static final float[] ALICE_LIKE = {0.9f, 0.1f, 0.3f, 0.3f};
     /** Cosine 0.9 with bob, 0.1 with alice. */
@@ -120,16 +121,16 @@ class TrackingTopologyTest {
         assertEquals(6, t.faceCount());
         assertEquals(WALK_START.plusMillis(1000).toEpochMilli(), t.lastSeenMs());
 
-        // The camera goes quiet: 5 s of wall-clock time close nothing, 10 s close the track.
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        // The camera goes quiet: Q - 1 s of wall-clock time close nothing, Q close the track.
+        driver.advanceWallClockTime(QUIET.minusSeconds(1));
         assertTrue(sightings.isEmpty(), "still within the quiet time");
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         List<KeyValue<String, Sighting>> closed = readSightings();
         assertEquals(1, closed.size(), "one CLOSED record");
         assertSighting(closed.get(0).value, SightingState.CLOSED, 6, Decision.KNOWN, "alice", "w-2");
         assertEquals(WALK_START.plusMillis(1000), closed.get(0).value.getLastSeenAt());
         assertNull(store.get("cam-1"), "a quiet camera leaves no state behind");
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        driver.advanceWallClockTime(QUIET.multipliedBy(2));
         assertTrue(sightings.isEmpty(), "closed once");
     }
 
@@ -160,16 +161,16 @@ class TrackingTopologyTest {
     @Test
     void twoCamerasKeepTheirOwnTracksAndOnlyTheQuietOneIsClosed() {
         walk("cam-1", "one", 0, 100, ALICE_LIKE, 0.8f, WALK_START);
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        driver.advanceWallClockTime(QUIET.minusSeconds(10));
         walk("cam-2", "two", 0, 100, ALICE_LIKE, 0.8f, WALK_START);
         readSightings();
-        driver.advanceWallClockTime(Duration.ofSeconds(4));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
 
         List<KeyValue<String, Sighting>> closed = readSightings();
-        assertEquals(List.of("one-0"), closed.stream().map(kv -> kv.key).toList(), "cam-1 was quiet for 10 s");
+        assertEquals(List.of("one-0"), closed.stream().map(kv -> kv.key).toList(), "cam-1 was quiet for Q");
         assertEquals(SightingState.CLOSED, closed.get(0).value.getState());
         assertNull(store.get("cam-1"));
-        assertEquals(List.of("two-0"), tracks("cam-2").stream().map(Track::id).toList(), "cam-2 was quiet for 4 s");
+        assertEquals(List.of("two-0"), tracks("cam-2").stream().map(Track::id).toList(), "cam-2 was quiet for 10 s");
     }
 
     // ---------------------------------------------------------------- fixtures

@@ -31,7 +31,8 @@ import java.util.Map;
  * @param trackMinFaces least faces in a track for it to be KNOWN
  * @param trackMinMargin least lead of the best aggregate over the second for KNOWN
  * @param trackQuietClose wall-clock time without a face of a camera after which its tracks are closed; at least
- *     {@code trackMaxGap}
+ *     {@code trackMaxGap}, and longer than the longest pause in the delivery of a camera's faces (a detector batch,
+ *     a restart)
  */
 @ConfigurationProperties(MatcherConfig.PREFIX)
 public record MatcherConfig(
@@ -49,7 +50,7 @@ public record MatcherConfig(
         @Bindable(defaultValue = "0.45") @DecimalMin("-1") @DecimalMax("1") double trackThreshold,
         @Bindable(defaultValue = "3") @Min(1) int trackMinFaces,
         @Bindable(defaultValue = "0.10") @DecimalMin("0") @DecimalMax("2") double trackMinMargin,
-        @Bindable(defaultValue = "10s") @NotNull Duration trackQuietClose) {
+        @Bindable(defaultValue = "30s") @NotNull Duration trackQuietClose) {
 
     public static final String PREFIX = "facestream.matcher";
 
