@@ -24,6 +24,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tracking half of the matcher: each camera's {@link FaceTracker} lives in a persistent, changelogged store
@@ -35,6 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link FaceTracker#toBytes()}.
  */
 final class CameraTracking {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CameraTracking.class);
 
     private final Topics topics;
     private final TrackConfig config;
@@ -84,8 +88,8 @@ final class CameraTracking {
 
     /**
      * Closes the tracks of cameras that sent no face for {@code quietCloseMs} of wall-clock time (counted from this
-     * task's start at the earliest). Runs on the
-     * stream thread, inside the task's transaction, like {@link #track}.
+     * task's start at the earliest). Runs on the stream thread, inside the task's transaction, like
+     * {@link #track}.
      */
     void closeQuietCameras(long wallNowMs) {
         List<String> quiet = new ArrayList<>();
@@ -112,10 +116,17 @@ final class CameraTracking {
             return new CameraState(0, new FaceTracker(config.tracker()));
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        long wall = buffer.getLong();
-        byte[] tracker = new byte[buffer.remaining()];
-        buffer.get(tracker);
-        return new CameraState(wall, FaceTracker.fromBytes(config.tracker(), tracker));
+        try {
+            long wall = buffer.getLong();
+            byte[] tracker = new byte[buffer.remaining()];
+            buffer.get(tracker);
+            return new CameraState(wall, FaceTracker.fromBytes(config.tracker(), tracker));
+        } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            // State this version cannot read (written by a newer matcher, or damaged): its tracks are lost, but
+            // failing here would fail the task on every face of the camera, for ever.
+            LOG.warn("tracker state of camera {} unreadable ({}); starting its tracks afresh", camera, e.getMessage());
+            return new CameraState(0, new FaceTracker(config.tracker()));
+        }
     }
 
     private void save(String camera, CameraState state) {

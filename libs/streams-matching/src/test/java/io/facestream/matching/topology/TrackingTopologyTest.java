@@ -173,6 +173,15 @@ class TrackingTopologyTest {
         assertEquals(List.of("two-0"), tracks("cam-2").stream().map(Track::id).toList(), "cam-2 was quiet for 10 s");
     }
 
+    @Test
+    void anUnreadableTrackerStateStartsTheCameraAfreshInsteadOfFailingEveryFace() {
+        store.put("cam-1", new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 99}); // tracker state of an unknown codec version
+        walk("cam-1", "w", 0, 100, ALICE_LIKE, 0.8f, WALK_START);
+
+        assertEquals(List.of("w-0"), readMatches().stream().map(Match::getTrackId).toList());
+        assertEquals(List.of("w-0"), tracks("cam-1").stream().map(Track::id).toList());
+    }
+
     // ---------------------------------------------------------------- fixtures
 
     /** Face {@code f} of a walk: id {@code <walk>-<f>}, its own frame, 200 ms after the previous, a 100 px box at x. */
