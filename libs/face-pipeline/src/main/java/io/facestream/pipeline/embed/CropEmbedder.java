@@ -101,6 +101,8 @@ public final class CropEmbedder {
         }
         return FaceEmbedding.newBuilder().setFaceId(crop.getFaceId()).setFrameId(crop.getFrameId())
                 .setCameraId(crop.getCameraId()).setCapturedAt(crop.getCapturedAt()).setVector(vector)
-                .setModelVersion(modelVersion).setAlignedCrop(crop.getAlignedCrop()).build();
+                .setModelVersion(modelVersion).setAlignedCrop(crop.getAlignedCrop())
+                // The matcher's tracker follows faces by their box and weights them by quality.
+                .setBox(crop.getBox()).setQuality(crop.getQuality()).build();
     }
 }

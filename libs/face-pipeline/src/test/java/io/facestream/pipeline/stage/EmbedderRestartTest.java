@@ -2,6 +2,7 @@ package io.facestream.pipeline.stage;
 
 import static io.facestream.pipeline.stage.StageTestKit.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facestream.inference.embedding.FaceEmbedder;
@@ -20,6 +21,7 @@ import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.stage.StageTestKit.Source;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
+import io.facestream.schema.FaceQuality;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Frame;
 import io.facestream.vision.decode.DecodeLimits;
@@ -192,6 +194,25 @@ class EmbedderRestartTest {
                 .map(o -> new String(o.headers().get(DeadLetter.SOURCE_OFFSET), StandardCharsets.UTF_8)).toList();
         assertEquals(List.of("10", "12"), offsets);
         assertEquals(1, out.stream().filter(o -> o.topic().equals("embeddings")).count());
+    }
+
+    /**
+     * The embedding keeps the crop's box and quality (the matcher's tracker follows faces by box and weights
+     * them by quality); a crop without quality (a detector that does not measure it) gives a null quality.
+     */
+    @Test
+    void anEmbeddingCarriesTheBoxAndQualityOfItsCrop() {
+        FaceQuality quality = FaceQuality.newBuilder().setScore(0.75f).setWidthPx(120).setHeightPx(150)
+                .setSharpness(210.5f).setFrontality(0.9f).build();
+        FaceCrop withQuality = FaceCrop.newBuilder(crops.get(0)).setFaceId("q").setQuality(quality).build();
+        FaceCrop without = FaceCrop.newBuilder(crops.get(0)).setFaceId("no-q").setQuality(null).build();
+
+        List<CropEmbedder.Outcome> out = embedder.embed(List.of(withQuality, without));
+
+        assertEquals(crops.get(0).getBox(), out.get(0).embedding().getBox());
+        assertEquals(quality, out.get(0).embedding().getQuality());
+        assertEquals(crops.get(0).getBox(), out.get(1).embedding().getBox());
+        assertNull(out.get(1).embedding().getQuality());
     }
 
     /** A valid PNG that is not 112×112. */

@@ -21,10 +21,15 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Matches one embedding against the gallery, or routes it to the dead-letter sink with the reason. */
+/**
+ * Matches one embedding against the gallery and puts it into its camera's face track ({@link CameraTracking}),
+ * or routes it to the dead-letter sink with the reason.
+ */
 final class MatchProcessor implements Processor<String, byte[], String, byte[]> {
 
     /** Tolerance on the norm of an embedding that claims to be L2-normalised. */
@@ -42,10 +47,13 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final GallerySync sync;
     /** Model versions whose gallery this processor has waited for. */
     private final Set<String> syncedVersions = new HashSet<>();
+    private final TrackConfig trackConfig;
     private ProcessorContext<String, byte[]> context;
+    private CameraTracking tracking;
 
-    MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock, CameraSettings cameras,
-            GallerySync sync) {
+    MatchProcessor(Topics topics, MatchConfig config, TrackConfig trackConfig, GalleryView gallery, Clock clock,
+            CameraSettings cameras, GallerySync sync) {
+        this.trackConfig = trackConfig;
         this.cameras = cameras;
         this.sync = sync;
         this.topics = topics;
@@ -57,6 +65,10 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        KeyValueStore<String, byte[]> store = context.getStateStore(MatchingTopology.TRACKS_STORE);
+        tracking = new CameraTracking(topics, trackConfig, clock, store, context);
+        context.schedule(Duration.ofMillis(trackConfig.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                tracking::closeQuietCameras);
     }
 
     @Override
@@ -67,7 +79,7 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
             if (!cameras.enabled(e.getCameraId())) {
                 return; // an operator switched this camera's matching off
             }
-            Match m = match(e, vector);
+            Match m = tracking.track(e, vector, match(e, vector), record.timestamp());
             byte[] bytes = topics.matches().encode(m);
             context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
         } catch (RejectedRecordException e) {

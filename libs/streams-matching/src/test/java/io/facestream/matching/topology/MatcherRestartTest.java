@@ -11,10 +11,16 @@ import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.core.track.TrackDecision;
+import io.facestream.core.track.TrackerConfig;
+import io.facestream.schema.BoundingBox;
 import io.facestream.schema.Decision;
+import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Match;
+import io.facestream.schema.Sighting;
+import io.facestream.schema.SightingState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +33,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -56,8 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The matcher on a real (in-process) broker: the topology under Kafka Streams exactly-once v2 yields exactly one
- * match per embedding across a restart and across a crash inside a transaction; the gallery replica follows the
- * compacted topics. One broker for the class; each test has its own application id, state dir and face ids.
+ * match per embedding across a restart and across a crash inside a transaction, and a walk past a camera stays one
+ * track with each of its sightings written once across both; the gallery replica follows the compacted topics.
+ * One broker for the class; each test has its own application id, state dir and face ids.
  */
 class MatcherRestartTest {
 
@@ -66,6 +75,10 @@ class MatcherRestartTest {
     private static final MatchConfig CONFIG = new MatchConfig(2, 0.8, Map.of(), 4);
     private static final float[] ALICE = {1, 0, 0, 0};
     private static final float[] BOB = {0, 1, 0, 0};
+    /** Tracks close 2 s of wall-clock time after their camera's last face, so the tests need not wait 10 s. */
+    private static final TrackConfig QUICK_CLOSE = new TrackConfig(TrackerConfig.DEFAULT, new TrackDecision(
+            TrackDecision.DEFAULT_THRESHOLD, TrackDecision.DEFAULT_MIN_FACES, TrackDecision.DEFAULT_MIN_MARGIN, 2),
+            TrackerConfig.DEFAULT_MAX_GAP_MS, 200);
 
     private static EmbeddedKafka kafka;
     private static Admin admin;
@@ -134,25 +147,7 @@ class MatcherRestartTest {
         // The 50th match throws after earlier matches of the same transaction were already sent: the thread dies,
         // its transaction is aborted, a replacement thread redoes the work from the last commit.
         AtomicInteger calls = new AtomicInteger();
-        Clock failingOnce = new Clock() {
-            @Override
-            public Instant instant() {
-                if (calls.incrementAndGet() == 50) {
-                    throw new IllegalStateException("injected crash inside the transaction");
-                }
-                return Instant.now();
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        };
+        Clock failingOnce = failingAt(calls, 50);
         KafkaStreams streams = streams(app, state, aliceAndBob(), failingOnce);
         try {
             awaitConsumed(app, TOPICS.embeddings().name());
@@ -168,6 +163,61 @@ class MatcherRestartTest {
         // happened before the crash; what must hold either way is the line above: exactly one visible match.
         assertTrue(written >= n, written + " matches in the log for " + n + " faces");
         System.out.printf("crash test: %d matches in the log (aborted ones included) for %d faces%n", written, n);
+    }
+
+    /**
+     * A person walks past a camera (60 faces, 200 ms apart, the box moving 10 px a face); the matcher is closed
+     * in the middle of the walk and a new instance on a fresh state dir (a new host) takes over, so the tracker
+     * state it resumes with can only come from the store's changelog. The walk is still one track: every match
+     * carries it, and the committed sightings are exactly opened (1 face), decided KNOWN (3 faces), CLOSED (60).
+     */
+    @Test
+    void aWalkIsOneTrackAcrossARestartInTheMiddleOfIt(@TempDir Path first, @TempDir Path second) throws Exception {
+        String app = "matcher-walk-restart-" + UUID.randomUUID();
+        int n = 60;
+        GalleryView gallery = aliceAndBob();
+        KafkaStreams one = streams(app, first, gallery, Clock.systemUTC(), QUICK_CLOSE);
+        await("streams running", () -> one.state() == KafkaStreams.State.RUNNING);
+        Thread publisher = new Thread(() -> publishWalk("walk-restart", "walk-cam-1", n, 100), "publisher");
+        publisher.start();
+        await("first matches of the walk", () -> matchesByFace("walk-restart-").size() >= 15);
+        close(one);
+        int seenByFirst = matchesByFace("walk-restart-").size();
+        assertTrue(seenByFirst < n, "the first instance was closed mid-walk, yet matched all " + seenByFirst);
+
+        KafkaStreams two = streams(app, second, gallery, Clock.systemUTC(), QUICK_CLOSE);
+        try {
+            publisher.join(TIMEOUT.toMillis());
+            awaitConsumed(app, TOPICS.embeddings().name());
+            await("the walk's track closed", () -> sightingsOf("walk-cam-1").stream()
+                    .anyMatch(x -> x.getState() == SightingState.CLOSED));
+        } finally {
+            close(two);
+        }
+        System.out.printf("walk restart: the first instance matched %d of %d faces%n", seenByFirst, n);
+        assertOneTrackForTheWalk("walk-restart-", "walk-cam-1", n);
+    }
+
+    /**
+     * The same walk with a crash inside a transaction (the thread dies, its transaction is aborted, a new thread
+     * restores the store from the changelog and redoes the work): still one track with the same three sightings.
+     */
+    @Test
+    void aWalkIsOneTrackAcrossACrashInTheMiddleOfIt(@TempDir Path state) throws Exception {
+        String app = "matcher-walk-crash-" + UUID.randomUUID();
+        int n = 60;
+        publishWalk("walk-crash", "walk-cam-2", n, 0);
+        AtomicInteger calls = new AtomicInteger();
+        KafkaStreams streams = streams(app, state, aliceAndBob(), failingAt(calls, 35), QUICK_CLOSE);
+        try {
+            awaitConsumed(app, TOPICS.embeddings().name());
+            await("the walk's track closed", () -> sightingsOf("walk-cam-2").stream()
+                    .anyMatch(x -> x.getState() == SightingState.CLOSED));
+        } finally {
+            close(streams);
+        }
+        assertTrue(calls.get() > n + 3, "the crashed work was redone: " + calls.get() + " clock readings");
+        assertOneTrackForTheWalk("walk-crash-", "walk-cam-2", n);
     }
 
     @Test
@@ -210,7 +260,35 @@ class MatcherRestartTest {
         return g;
     }
 
+    /** A clock that throws on its {@code failAt}-th reading, inside the matcher's transaction, and only then. */
+    private static Clock failingAt(AtomicInteger calls, int failAt) {
+        return new Clock() {
+            @Override
+            public Instant instant() {
+                if (calls.incrementAndGet() == failAt) {
+                    throw new IllegalStateException("injected crash inside the transaction");
+                }
+                return Instant.now();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+    }
+
     private static KafkaStreams streams(String app, Path stateDir, GalleryView gallery, Clock clock) {
+        return streams(app, stateDir, gallery, clock, TrackConfig.defaults(CONFIG.topK()));
+    }
+
+    private static KafkaStreams streams(String app, Path stateDir, GalleryView gallery, Clock clock,
+            TrackConfig tracks) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -221,7 +299,8 @@ class MatcherRestartTest {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "2000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "300");
-        KafkaStreams s = new KafkaStreams(MatchingTopology.build(TOPICS, CONFIG, gallery, clock), p);
+        KafkaStreams s = new KafkaStreams(MatchingTopology.build(TOPICS, CONFIG, tracks, gallery, clock,
+                new CameraSettings(), GallerySync.NONE), p);
         // As the matcher service does: a failure outside the topology's dead-letter branch replaces the thread.
         s.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
         s.start();
@@ -249,6 +328,59 @@ class MatcherRestartTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Faces {@code prefix-0 .. prefix-(n-1)} of one person (alice's vector) walking past one camera: capture times
+     * 200 ms apart, a 100 px box moving 10 px a face.
+     */
+    private static void publishWalk(String prefix, String camera, int n, long pauseMs) {
+        Instant start = Instant.now();
+        try {
+            for (int i = 0; i < n; i++) {
+                FaceEmbedding e = FaceEmbedding.newBuilder(MatchingTopologyTest.embedding(prefix + "-" + i, camera,
+                        "A", ALICE)).setFrameId(prefix + "-frame-" + i).setCapturedAt(start.plusMillis(200L * i))
+                        .setBox(BoundingBox.newBuilder().setX1(100 + 10 * i).setY1(100).setX2(200 + 10 * i)
+                                .setY2(200).build()).build();
+                producer.send(new ProducerRecord<>(TOPICS.embeddings().name(), camera,
+                        MatchingTopologyTest.serialize(e)));
+                if (pauseMs > 0) {
+                    Thread.sleep(pauseMs);
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Committed sightings of a camera; a sighting's records share a partition (key = its id), so they are in order. */
+    private static List<Sighting> sightingsOf(String camera) {
+        List<Sighting> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : read(TOPICS.sightings().name(), "read_committed")) {
+            Sighting s = TOPICS.sightings().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            if (s.getCameraId().equals(camera)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** One committed match per face, all of one track, and the track's three sightings, each written once. */
+    private static void assertOneTrackForTheWalk(String prefix, String camera, int n) {
+        Map<String, List<Match>> byFace = matchesByFace(prefix);
+        assertEquals(n, byFace.size(), "a match per face");
+        assertTrue(byFace.values().stream().allMatch(ms -> ms.size() == 1), "exactly one match per face");
+        Set<String> trackIds = new TreeSet<>();
+        byFace.values().forEach(ms -> trackIds.add(ms.get(0).getTrackId()));
+        assertEquals(Set.of(prefix + "0"), trackIds, "every match carries the track of the walk's first face");
+        List<String> states = new ArrayList<>();
+        for (Sighting s : sightingsOf(camera)) {
+            assertEquals(prefix + "0", s.getSightingId());
+            states.add(s.getState() + "/" + s.getFaceCount() + "/" + s.getDecision() + "/" + s.getIdentityId());
+        }
+        assertEquals(List.of("OPEN/1/UNKNOWN/null", "OPEN/3/KNOWN/alice", "CLOSED/" + n + "/KNOWN/alice"), states,
+                "opened, decided, closed: each once");
     }
 
     /** Committed matches whose face id starts with the prefix, by face id. */
