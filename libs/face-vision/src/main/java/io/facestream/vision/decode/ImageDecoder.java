@@ -60,6 +60,56 @@ public final class ImageDecoder {
         return decodePixels(bytes, header);
     }
 
+    /**
+     * A cheap grey preview for change detection, after the same header checks as {@link #decode}: a JPEG is
+     * decoded at 1/{@code reduction} scale inside libjpeg's inverse DCT ({@code IMREAD_REDUCED_GRAYSCALE_n}),
+     * which skips most of the decoding work; any other format is decoded in full and converted to grey. The
+     * caller releases the {@code CV_8UC1} Mat.
+     *
+     * @param reduction 1, 2, 4 or 8
+     */
+    public Mat decodeGreyPreview(byte[] bytes, int reduction) throws ImageDecodeException {
+        Objects.requireNonNull(bytes, "bytes");
+        int flag = switch (reduction) {
+            case 1 -> Imgcodecs.IMREAD_GRAYSCALE;
+            case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+            case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+            case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+            default -> throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8, was " + reduction);
+        };
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.EMPTY, "image is empty (0 bytes)");
+        }
+        requireWithinByteLimit(bytes.length);
+        ImageHeader header = ImageHeader.probe(bytes);
+        requireWithinPixelLimit(header);
+        requireComplete(header.format(), bytes);
+        // Only libjpeg scales while decoding; for the others the reduced flags would decode fully and resize.
+        int mode = header.format() == ImageFormat.JPEG ? flag : Imgcodecs.IMREAD_GRAYSCALE;
+        MatOfByte encoded = new MatOfByte(bytes);
+        Mat grey;
+        try {
+            grey = Imgcodecs.imdecode(encoded, mode);
+        } catch (CvException e) {
+            String firstLine = e.getMessage().lines().findFirst().orElse("decoder error");
+            throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT,
+                    "corrupt " + header.format() + ": " + firstLine, e);
+        } finally {
+            encoded.release();
+        }
+        if (grey.empty()) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT,
+                    "corrupt " + header.format() + ": OpenCV could not decode the pixel data");
+        }
+        if (grey.type() != CvType.CV_8UC1) {
+            Mat converted = new Mat();
+            grey.convertTo(converted, CvType.CV_8U, grey.depth() == CvType.CV_16U ? 1.0 / 256 : 1.0);
+            grey.release();
+            return converted;
+        }
+        return grey;
+    }
+
     /** Decodes a file, refusing one over the byte limit before reading it. */
     public DecodedImage read(Path file) throws ImageDecodeException {
         Objects.requireNonNull(file, "file");
