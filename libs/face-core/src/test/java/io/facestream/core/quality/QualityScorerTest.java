@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class QualityScorerTest {
 
-    private static final QualityScorer SCORER = new QualityScorer(QualityConfig.DEFAULT);
+    /** Round numbers, so every expected value below can be worked out by hand. */
+    private static final QualityScorer SCORER = new QualityScorer(new QualityConfig(16, 80, 200, 0.5, 60, 0.5, 0.35));
     private static final BoundingBox BOX = new BoundingBox(20, 20, 100, 120);
 
     /** Eyes 40 px apart on a level line, nose centred halfway down to the mouth: a frontal face. */
@@ -84,6 +85,17 @@ class QualityScorerTest {
         Landmarks5 mouthOnEyeLine = Landmarks5.of(new double[] {40, 80, 60, 45, 75}, new double[] {50, 50, 70, 50, 50});
         assertTrue(Pose.of(mouthOnEyeLine).isEmpty());
         assertEquals(0.0, SCORER.assess(BOX, sameEyes, 1, 200).quality().frontality());
+    }
+
+    @Test
+    void theDefaultsTakeMtcnnsLevelFaceAsFrontal() {
+        // MTCNN puts the nose 55 % of the way from the eyes to the mouth on a level face.
+        Landmarks5 mtcnnLevel = Landmarks5.of(new double[] {40, 80, 60, 45, 75}, new double[] {50, 50, 72, 90, 90});
+        QualityScorer defaults = new QualityScorer(QualityConfig.DEFAULT);
+        assertEquals(1.0, defaults.assess(BOX, mtcnnLevel, 1, 200).quality().frontality(), 1e-12);
+        // 15° of roll, which alignment undoes anyway, costs a sixth of the roll factor.
+        assertEquals(1 - 15.0 / 90, defaults.assess(BOX, rotate(mtcnnLevel, 60, 72, 15), 1, 200).quality()
+                .frontality(), 1e-9);
     }
 
     private static Landmarks5 rotate(Landmarks5 l, double cx, double cy, double degrees) {

@@ -62,21 +62,19 @@ public final class ImageDecoder {
 
     /**
      * A cheap grey preview for change detection, after the same header checks as {@link #decode}: a JPEG is
-     * decoded at 1/{@code reduction} scale inside libjpeg's inverse DCT ({@code IMREAD_REDUCED_GRAYSCALE_n}),
-     * which skips most of the decoding work; any other format is decoded in full and converted to grey. The
-     * caller releases the {@code CV_8UC1} Mat.
+     * decoded at 1/2, 1/4 or 1/8 scale inside libjpeg's inverse DCT ({@code IMREAD_REDUCED_GRAYSCALE_n}), which
+     * skips most of the decoding work — the largest reduction up to {@code maxReduction} that still leaves
+     * {@code minWidth} columns; any other format is decoded in full and converted to grey. The caller releases
+     * the {@code CV_8UC1} Mat.
      *
-     * @param reduction 1, 2, 4 or 8
+     * @param maxReduction 1, 2, 4 or 8 (1: full size)
+     * @param minWidth     narrowest preview wanted, pixels
      */
-    public Mat decodeGreyPreview(byte[] bytes, int reduction) throws ImageDecodeException {
+    public Mat decodeGreyPreview(byte[] bytes, int maxReduction, int minWidth) throws ImageDecodeException {
         Objects.requireNonNull(bytes, "bytes");
-        int flag = switch (reduction) {
-            case 1 -> Imgcodecs.IMREAD_GRAYSCALE;
-            case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
-            case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
-            case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
-            default -> throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8, was " + reduction);
-        };
+        if (maxReduction != 1 && maxReduction != 2 && maxReduction != 4 && maxReduction != 8) {
+            throw new IllegalArgumentException("maxReduction must be 1, 2, 4 or 8, was " + maxReduction);
+        }
         if (bytes.length == 0) {
             throw new ImageDecodeException(ImageDecodeException.Reason.EMPTY, "image is empty (0 bytes)");
         }
@@ -84,8 +82,17 @@ public final class ImageDecoder {
         ImageHeader header = ImageHeader.probe(bytes);
         requireWithinPixelLimit(header);
         requireComplete(header.format(), bytes);
+        int reduction = maxReduction;
+        while (reduction > 1 && header.width() / reduction < minWidth) {
+            reduction /= 2;
+        }
         // Only libjpeg scales while decoding; for the others the reduced flags would decode fully and resize.
-        int mode = header.format() == ImageFormat.JPEG ? flag : Imgcodecs.IMREAD_GRAYSCALE;
+        int mode = header.format() != ImageFormat.JPEG ? Imgcodecs.IMREAD_GRAYSCALE : switch (reduction) {
+            case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+            case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+            case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+            default -> Imgcodecs.IMREAD_GRAYSCALE;
+        };
         MatOfByte encoded = new MatOfByte(bytes);
         Mat grey;
         try {
