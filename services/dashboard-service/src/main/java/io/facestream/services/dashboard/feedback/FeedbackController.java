@@ -1,11 +1,14 @@
 package io.facestream.services.dashboard.feedback;
 
+import io.facestream.core.quality.QualityGate;
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.quality.QualityRecords;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Verdict;
+import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.matcher.kafka.GalleryWriter;
@@ -22,6 +25,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,12 +45,14 @@ public class FeedbackController {
     private final GalleryWriter galleryWriter;
     private final FeedbackWriter writer;
     private final Clock clock;
+    private final QualityGate enrollmentGate;
     /** decision key → the feedback (and identity) it produced. */
     private final Map<String, Recorded> decided = new ConcurrentHashMap<>();
     private final Set<String> labelledFaces = ConcurrentHashMap.newKeySet();
 
     public FeedbackController(RecentFaces faces, GalleryView gallery, GalleryWriter galleryWriter, FeedbackWriter writer,
-            Clock clock) {
+            Clock clock, PipelineConfig pipeline) {
+        this.enrollmentGate = pipeline.enrollmentGate();
         this.faces = faces;
         this.gallery = gallery;
         this.galleryWriter = galleryWriter;
@@ -100,13 +106,20 @@ public class FeedbackController {
         if (earlier != null) {
             return HttpResponse.ok(earlier);
         }
+        boolean joins = verdict != Verdict.NOT_THIS_PERSON
+                && (verdict == Verdict.NEW_IDENTITY || Boolean.TRUE.equals(body.addToGallery()));
+        // The gallery keeps only faces that can stand for a person; faces from before quality was measured pass.
+        Optional<String> refusal = joins && face.getQuality() != null
+                ? enrollmentGate.refusal(QualityRecords.fromAvro(face.getQuality())) : Optional.empty();
+        if (refusal.isPresent()) {
+            return HttpResponse.unprocessableEntity().body(new Problem("this face cannot join the gallery: "
+                    + refusal.get()));
+        }
         String identityId = verdict == Verdict.NEW_IDENTITY ? newIdentity(body.name().strip()) : body.identityId();
         Recorded recorded = new Recorded(UUID.randomUUID().toString(), identityId);
         writer.write(Feedback.newBuilder().setFeedbackId(recorded.feedbackId()).setFaceId(face.getFaceId())
                 .setVerdict(verdict).setIdentityId(identityId).setOperator(operator.getName()).setAt(clock.instant())
                 .build());
-        boolean joins = verdict != Verdict.NOT_THIS_PERSON
-                && (verdict == Verdict.NEW_IDENTITY || Boolean.TRUE.equals(body.addToGallery()));
         if (joins) {
             galleryWriter.putSample(GallerySample.newBuilder().setIdentityId(identityId)
                     .setSampleId(UUID.randomUUID().toString()).setVector(face.getVector())
