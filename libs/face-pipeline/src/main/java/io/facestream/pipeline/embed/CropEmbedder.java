@@ -101,6 +101,8 @@ public final class CropEmbedder {
         }
         return FaceEmbedding.newBuilder().setFaceId(crop.getFaceId()).setFrameId(crop.getFrameId())
                 .setCameraId(crop.getCameraId()).setCapturedAt(crop.getCapturedAt()).setVector(vector)
-                .setModelVersion(modelVersion).setAlignedCrop(crop.getAlignedCrop()).build();
+                .setModelVersion(modelVersion).setAlignedCrop(crop.getAlignedCrop())
+                // carried along for the tracker (box) and for the gates downstream (quality)
+                .setBox(crop.getBox()).setQuality(crop.getQuality()).build();
     }
 }
