@@ -92,6 +92,29 @@ class GateCalibrationProbe {
         }
     }
 
+    @Test
+    void facesOfHumanSamplesAsTheDetectorServiceSeesThem() throws Exception {
+        Path root = SharedData.require("faces-dev/human_samples");
+        MtcnnDetector detector = Detection.detector(MtcnnConfig.DEFAULT.withMinFaceSize(40));
+        ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(p -> p.toString().matches(".*\\.(jpe?g|png)")).sorted().toList();
+        }
+        for (Path f : files) {
+            try (DecodedImage img = decoder.read(f)) {
+                List<DetectedFace> found = detector.detect(img.rgb());
+                for (DetectedFace face : found) {
+                    AlignedFace a = FaceAnalyzer.align(img.rgb(), face);
+                    double sharp = Sharpness.varianceOfLaplacian(a.crop());
+                    a.crop().release();
+                    QualityScorer.Assessment q = SCORER.assess(face.box(), face.landmarks(), face.score(), sharp);
+                    System.out.printf(Locale.ROOT, "%s: %s%n", root.relativize(f), q.quality());
+                }
+            }
+        }
+    }
+
     /** Per face: min side, width, height, sharpness, frontality, score, detection score, yaw, roll, pitch. */
     private static List<double[]> faces(MtcnnDetector detector, Mat rgb) {
         List<DetectedFace> found = detector.detect(rgb);

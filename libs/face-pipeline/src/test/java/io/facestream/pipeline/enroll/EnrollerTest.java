@@ -31,7 +31,7 @@ import org.opencv.imgproc.Imgproc;
 class EnrollerTest {
 
     /** The defaults of PipelineConfig (enrollment-min-*). */
-    private static final QualityGate GATE = new QualityGate(48, 40, 0.25, 0.4);
+    private static final QualityGate GATE = new QualityGate(48, 40, 0.2, 0.4);
 
     private static Enroller enroller;
 

@@ -34,7 +34,7 @@ class FeedbackProcessorTest {
     private static final byte[] FACE_2 = {2, 2, 2};
     private static final byte[] FACE_3 = {3, 3, 3};
     private static final byte[] FACE_4 = {4, 4, 4};
-    private static final QualityGate ENROLLMENT = new QualityGate(48, 40, 0.25, 0.4);
+    private static final QualityGate ENROLLMENT = new QualityGate(48, 40, 0.2, 0.4);
     private static final Map<String, KnownCrop> CROPS = Map.of("f1", crop(FACE_1, null), "f2", crop(FACE_2, null),
             "f3", crop(FACE_3, new FaceQuality(0.9, 90, 110, 300, 0.8)),
             "f4", crop(FACE_4, new FaceQuality(0.3, 22, 28, 300, 0.8)));

@@ -33,7 +33,7 @@ public record PipelineConfig(
         @Bindable(defaultValue = "40000000") @Positive long maxPixels,
         @Bindable(defaultValue = "48") @Min(0) int enrollmentMinFaceSize,
         @Bindable(defaultValue = "40") @DecimalMin("0") double enrollmentMinSharpness,
-        @Bindable(defaultValue = "0.25") @DecimalMin("0") @DecimalMax("1") double enrollmentMinFrontality,
+        @Bindable(defaultValue = "0.2") @DecimalMin("0") @DecimalMax("1") double enrollmentMinFrontality,
         @Bindable(defaultValue = "0.4") @DecimalMin("0") @DecimalMax("1") double enrollmentMinScore) {
 
     public static final String PREFIX = "facestream";
