@@ -2,6 +2,7 @@ package io.facestream.pipeline.stage;
 
 import static io.facestream.pipeline.stage.StageTestKit.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,6 +147,8 @@ class EmbedderRestartTest {
                 assertEquals(MobileFaceNet.EMBEDDING_SIZE, e.getVector().size());
                 double norm = Math.sqrt(e.getVector().stream().mapToDouble(v -> v * v).sum());
                 assertEquals(1.0, norm, 1e-4, "L2 norm of " + e.getFaceId());
+                assertNotNull(e.getQuality(), "the detector's quality travels on");
+                assertNotNull(e.getBox(), "the face box travels on");
             } else {
                 Source s = StageTestKit.sourceOf(r);
                 lettersBySource.merge(s, 1, Integer::sum);

@@ -68,24 +68,29 @@ final class StageTestKit {
         if (photos.isEmpty()) {
             throw new IllegalStateException("no demo photos in " + dir);
         }
-        OpenCvLoader.ensureLoaded();
         List<byte[]> out = new ArrayList<>();
         for (Path p : photos) {
-            Mat src = Imgcodecs.imread(p.toString(), Imgcodecs.IMREAD_COLOR);
-            Mat small = new Mat();
-            MatOfByte jpeg = new MatOfByte();
-            try {
-                double scale = (double) width / src.cols();
-                Imgproc.resize(src, small, new Size(width, Math.round(src.rows() * scale)), 0, 0, Imgproc.INTER_AREA);
-                Imgcodecs.imencode(".jpg", small, jpeg, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 90));
-                out.add(jpeg.toArray());
-            } finally {
-                src.release();
-                small.release();
-                jpeg.release();
-            }
+            out.add(scaledJpeg(p, width));
         }
         return out;
+    }
+
+    /** One photo scaled to {@code width} px, as JPEG (quality 90). */
+    static byte[] scaledJpeg(Path photo, int width) {
+        OpenCvLoader.ensureLoaded();
+        Mat src = Imgcodecs.imread(photo.toString(), Imgcodecs.IMREAD_COLOR);
+        Mat small = new Mat();
+        MatOfByte jpeg = new MatOfByte();
+        try {
+            double scale = (double) width / src.cols();
+            Imgproc.resize(src, small, new Size(width, Math.round(src.rows() * scale)), 0, 0, Imgproc.INTER_AREA);
+            Imgcodecs.imencode(".jpg", small, jpeg, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 90));
+            return jpeg.toArray();
+        } finally {
+            src.release();
+            small.release();
+            jpeg.release();
+        }
     }
 
     // ---------------------------------------------------------------- clients

@@ -60,6 +60,63 @@ public final class ImageDecoder {
         return decodePixels(bytes, header);
     }
 
+    /**
+     * A cheap grey preview for change detection, after the same header checks as {@link #decode}: a JPEG is
+     * decoded at 1/2, 1/4 or 1/8 scale inside libjpeg's inverse DCT ({@code IMREAD_REDUCED_GRAYSCALE_n}), which
+     * skips most of the decoding work — the largest reduction up to {@code maxReduction} that still leaves
+     * {@code minWidth} columns; any other format is decoded in full and converted to grey. The caller releases
+     * the {@code CV_8UC1} Mat.
+     *
+     * @param maxReduction 1, 2, 4 or 8 (1: full size)
+     * @param minWidth     narrowest preview wanted, pixels
+     */
+    public Mat decodeGreyPreview(byte[] bytes, int maxReduction, int minWidth) throws ImageDecodeException {
+        Objects.requireNonNull(bytes, "bytes");
+        if (maxReduction != 1 && maxReduction != 2 && maxReduction != 4 && maxReduction != 8) {
+            throw new IllegalArgumentException("maxReduction must be 1, 2, 4 or 8, was " + maxReduction);
+        }
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.EMPTY, "image is empty (0 bytes)");
+        }
+        requireWithinByteLimit(bytes.length);
+        ImageHeader header = ImageHeader.probe(bytes);
+        requireWithinPixelLimit(header);
+        requireComplete(header.format(), bytes);
+        int reduction = maxReduction;
+        while (reduction > 1 && header.width() / reduction < minWidth) {
+            reduction /= 2;
+        }
+        // Only libjpeg scales while decoding; for the others the reduced flags would decode fully and resize.
+        int mode = header.format() != ImageFormat.JPEG ? Imgcodecs.IMREAD_GRAYSCALE : switch (reduction) {
+            case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+            case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+            case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+            default -> Imgcodecs.IMREAD_GRAYSCALE;
+        };
+        MatOfByte encoded = new MatOfByte(bytes);
+        Mat grey;
+        try {
+            grey = Imgcodecs.imdecode(encoded, mode);
+        } catch (CvException e) {
+            String firstLine = e.getMessage().lines().findFirst().orElse("decoder error");
+            throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT,
+                    "corrupt " + header.format() + ": " + firstLine, e);
+        } finally {
+            encoded.release();
+        }
+        if (grey.empty()) {
+            throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT,
+                    "corrupt " + header.format() + ": OpenCV could not decode the pixel data");
+        }
+        if (grey.type() != CvType.CV_8UC1) {
+            Mat converted = new Mat();
+            grey.convertTo(converted, CvType.CV_8U, grey.depth() == CvType.CV_16U ? 1.0 / 256 : 1.0);
+            grey.release();
+            return converted;
+        }
+        return grey;
+    }
+
     /** Decodes a file, refusing one over the byte limit before reading it. */
     public DecodedImage read(Path file) throws ImageDecodeException {
         Objects.requireNonNull(file, "file");

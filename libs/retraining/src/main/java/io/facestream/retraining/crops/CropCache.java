@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class CropCache {
 
     private final long maxBytes;
-    private final LinkedHashMap<String, byte[]> crops = new LinkedHashMap<>(256, 0.75f, false);
+    private final LinkedHashMap<String, KnownCrop> crops = new LinkedHashMap<>(256, 0.75f, false);
     private long bytes;
 
     public CropCache(long maxBytes) {
@@ -22,22 +22,23 @@ public final class CropCache {
         this.maxBytes = maxBytes;
     }
 
-    public synchronized void put(String faceId, byte[] png) {
-        byte[] old = crops.remove(faceId);
+    /** Counts the PNG's bytes: the quality is a few fixed-size numbers. */
+    public synchronized void put(String faceId, KnownCrop crop) {
+        KnownCrop old = crops.remove(faceId);
         if (old != null) {
-            bytes -= old.length;
+            bytes -= old.png().length;
         }
-        crops.put(faceId, png);
-        bytes += png.length;
+        crops.put(faceId, crop);
+        bytes += crop.png().length;
         var it = crops.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
-            Map.Entry<String, byte[]> eldest = it.next();
-            bytes -= eldest.getValue().length;
+            Map.Entry<String, KnownCrop> eldest = it.next();
+            bytes -= eldest.getValue().png().length;
             it.remove();
         }
     }
 
-    public synchronized Optional<byte[]> get(String faceId) {
+    public synchronized Optional<KnownCrop> get(String faceId) {
         return Optional.ofNullable(crops.get(faceId));
     }
 

@@ -3,6 +3,7 @@ package io.facestream.retraining.crops;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
+import io.facestream.pipeline.quality.QualityRecords;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceCrop;
 import java.nio.ByteBuffer;
@@ -45,8 +46,8 @@ public final class RecentCrops implements AutoCloseable {
     }
 
     /** The crop of a face, or empty when it is not (or no longer) known. */
-    public Optional<byte[]> crop(String faceId) throws InterruptedException {
-        Optional<byte[]> crop = cache.get(faceId);
+    public Optional<KnownCrop> crop(String faceId) throws InterruptedException {
+        Optional<KnownCrop> crop = cache.get(faceId);
         if (crop.isEmpty() && follower.sync(syncTimeout)) {
             crop = cache.get(faceId);
         }
@@ -59,7 +60,8 @@ public final class RecentCrops implements AutoCloseable {
             ByteBuffer png = face.getAlignedCrop();
             byte[] bytes = new byte[png.remaining()];
             png.duplicate().get(bytes);
-            cache.put(face.getFaceId(), bytes);
+            cache.put(face.getFaceId(), new KnownCrop(bytes,
+                    Optional.ofNullable(face.getQuality()).map(QualityRecords::fromAvro)));
         } catch (RejectedRecordException e) {
             LOG.debug("skipping faces record at offset {}: {}", r.offset(), e.getMessage());
         }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facestream.core.quality.FaceQuality;
+import io.facestream.core.quality.QualityGate;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.stage.StageOutput;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.retraining.crops.KnownCrop;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Verdict;
@@ -30,7 +33,11 @@ class FeedbackProcessorTest {
     private static final byte[] FACE_1 = {1, 1, 1};
     private static final byte[] FACE_2 = {2, 2, 2};
     private static final byte[] FACE_3 = {3, 3, 3};
-    private static final Map<String, byte[]> CROPS = Map.of("f1", FACE_1, "f2", FACE_2, "f3", FACE_3);
+    private static final byte[] FACE_4 = {4, 4, 4};
+    private static final QualityGate ENROLLMENT = new QualityGate(48, 40, 0.2, 0.4);
+    private static final Map<String, KnownCrop> CROPS = Map.of("f1", crop(FACE_1, null), "f2", crop(FACE_2, null),
+            "f3", crop(FACE_3, new FaceQuality(0.9, 90, 110, 300, 0.8)),
+            "f4", crop(FACE_4, new FaceQuality(0.3, 22, 28, 300, 0.8)));
 
     @TempDir
     Path dir;
@@ -38,7 +45,8 @@ class FeedbackProcessorTest {
     @Test
     void verdictsBecomeFacesAndHardNegativesAndUnusableRecordsAreDeadLettered() throws Exception {
         FeedbackDataset dataset = new FeedbackDataset(new LabelledFaces(dir));
-        FeedbackProcessor processor = new FeedbackProcessor(TOPICS, dataset, id -> Optional.ofNullable(CROPS.get(id)));
+        FeedbackProcessor processor = new FeedbackProcessor(TOPICS, dataset, id -> Optional.ofNullable(CROPS.get(id)),
+                ENROLLMENT);
         List<ConsumerRecord<String, byte[]>> batch = List.of(
                 record(0, feedback("f1", Verdict.CONFIRM, "ann")),
                 record(1, feedback("f2", Verdict.NEW_IDENTITY, "bob")),
@@ -46,7 +54,8 @@ class FeedbackProcessorTest {
                 record(3, feedback("f3", Verdict.NOT_THIS_PERSON, "ann")),
                 record(4, feedback("gone", Verdict.CONFIRM, "ann")),      // crop no longer known
                 record(5, feedback("f3", Verdict.CONFIRM, null)),         // names nobody
-                record(6, "not avro".getBytes(StandardCharsets.UTF_8)));
+                record(6, "not avro".getBytes(StandardCharsets.UTF_8)),
+                record(7, feedback("f4", Verdict.CONFIRM, "ann")));       // a 22x28 px face: not for training
 
         List<StageOutput> out = processor.process(batch);
 
@@ -55,8 +64,10 @@ class FeedbackProcessorTest {
         assertEquals(1, faces.negativesOf("ann").size());
         assertTrue(Files.readAllBytes(faces.negativesOf("ann").get(0)).length == 3);
         assertEquals(4, dataset.labelledSinceTraining());
-        assertEquals(List.of("crop-unavailable", "bad-label", "not-avro"), out.stream()
+        assertEquals(List.of("crop-unavailable", "bad-label", "not-avro", "low-quality"), out.stream()
                 .map(o -> new String(o.headers().get(DeadLetter.ERROR_CLASS), StandardCharsets.UTF_8)).toList());
+        assertEquals("the crop of face f4 is below the enrollment gate: face too small: 22x28 px, minimum 48",
+                new String(out.get(3).headers().get(DeadLetter.MESSAGE), StandardCharsets.UTF_8));
         assertTrue(out.stream().allMatch(o -> o.topic().equals("feedback.dlq")));
         assertEquals("4", new String(out.get(0).headers().get(DeadLetter.SOURCE_OFFSET), StandardCharsets.UTF_8));
     }
@@ -64,7 +75,8 @@ class FeedbackProcessorTest {
     @Test
     void anErasedPersonStaysErasedWhateverArrivesLater() throws Exception {
         FeedbackDataset dataset = new FeedbackDataset(new LabelledFaces(dir));
-        FeedbackProcessor processor = new FeedbackProcessor(TOPICS, dataset, id -> Optional.ofNullable(CROPS.get(id)));
+        FeedbackProcessor processor = new FeedbackProcessor(TOPICS, dataset, id -> Optional.ofNullable(CROPS.get(id)),
+                ENROLLMENT);
         processor.process(List.of(record(0, feedback("f1", Verdict.CONFIRM, "ann"))));
         dataset.addEnrollment(sample("ann", FACE_2));
         assertEquals(Map.of("ann", 2L), dataset.faces().counts());
@@ -78,6 +90,10 @@ class FeedbackProcessorTest {
         assertEquals(0, dataset.labelledSinceTraining());
         assertThrows(IllegalArgumentException.class, () -> dataset.apply(
                 TOPICS.feedback().decode(feedback("f1", Verdict.CONFIRM, " ")), FACE_1));
+    }
+
+    private static KnownCrop crop(byte[] png, FaceQuality quality) {
+        return new KnownCrop(png, Optional.ofNullable(quality));
     }
 
     private static byte[] feedback(String faceId, Verdict verdict, String identityId) {

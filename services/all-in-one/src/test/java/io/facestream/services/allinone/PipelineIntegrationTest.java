@@ -11,6 +11,7 @@ import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Frame;
 import io.facestream.schema.FrameResult;
 import io.facestream.schema.Match;
+import io.facestream.vision.OpenCvLoader;
 import io.facestream.vision.testing.OddEncodings;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +46,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.Size;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * The product end to end in one JVM on the in-process broker: enroll people through the API, stream their
@@ -192,6 +198,11 @@ class PipelineIntegrationTest extends RunningPipelineTest {
         HttpResponse<String> noFace = post("/api/v1/identities/" + id + "/faces", pngOf(64, 64));
         assertEquals(422, noFace.statusCode(), noFace.body());
         assertTrue(noFace.body().contains("no face"), noFace.body());
+        // A face of about 23x30 px is below the enrollment gate: 422 with the gate's reason.
+        HttpResponse<String> tiny = post("/api/v1/identities/" + id + "/faces",
+                shrunkPng(SharedData.require("faces-dev/human_samples/person_vlado/person-vlado.jpg"), 160));
+        assertEquals(422, tiny.statusCode(), tiny.body());
+        assertTrue(tiny.body().contains("face too small"), tiny.body());
         assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/identities/" + id))
                 .header("Authorization", OPERATOR).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(404, get("/api/v1/identities/" + id).statusCode());
@@ -292,6 +303,23 @@ class PipelineIntegrationTest extends RunningPipelineTest {
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
         b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt(0);
         return b.array();
+    }
+
+    private static byte[] shrunkPng(Path photo, int width) {
+        OpenCvLoader.ensureLoaded();
+        Mat src = Imgcodecs.imread(photo.toString());
+        Mat small = new Mat();
+        MatOfByte png = new MatOfByte();
+        try {
+            Imgproc.resize(src, small, new Size(width, Math.round(src.rows() * (double) width / src.cols())), 0, 0,
+                    Imgproc.INTER_AREA);
+            Imgcodecs.imencode(".png", small, png);
+            return png.toArray();
+        } finally {
+            src.release();
+            small.release();
+            png.release();
+        }
     }
 
     private static byte[] pngOf(int w, int h) throws IOException {

@@ -67,6 +67,7 @@ class RetrainingIntegrationTest {
 
     private static EmbeddedPipeline start(double gateMargin, int steps, Map<String, Object> more) {
         Map<String, Object> props = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
+        props.putAll(RunningPipelineTest.EVERY_FRAME_DETECTED);
         props.putAll(more);
         props.put("facestream.retrainer.gate-margin", gateMargin);
         props.put("facestream.retrainer.steps", steps);

@@ -26,6 +26,14 @@ abstract class RunningPipelineTest {
     static final String OPERATOR = basic("op", "op-password");
     static final String VIEWER = basic("watcher", "watcher-password");
 
+    /**
+     * These tests publish bursts of photos (some the same scene re-encoded) and check what each frame yields;
+     * a live detector would rightly shed a burst's older frames and gate repeated scenes, which
+     * DetectorGatingTest (libs/face-pipeline) checks. Here every frame is detected.
+     */
+    static final Map<String, Object> EVERY_FRAME_DETECTED = Map.of("facestream.detector.motion-enabled", false,
+            "facestream.detector.max-backlog-age", "0s");
+
     @TempDir
     static Path data;
     static EmbeddedPipeline pipeline;
@@ -36,6 +44,7 @@ abstract class RunningPipelineTest {
         SharedData.require("faces-dev");
         Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
         users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
+        users.putAll(EVERY_FRAME_DETECTED);
         pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
         base = pipeline.baseUrl();
     }

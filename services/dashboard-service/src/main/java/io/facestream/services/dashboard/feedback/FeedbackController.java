@@ -70,6 +70,13 @@ public class FeedbackController {
         if (label.verdict() != Verdict.NEW_IDENTITY && gallery.identity(label.identityId()).isEmpty()) {
             return HttpResponse.notFound(new Problem("no identity " + label.identityId()));
         }
+        if (label.joinsGallery()) {
+            var refusal = labeller.galleryRefusal(face);
+            if (refusal.isPresent()) {
+                return HttpResponse.unprocessableEntity().body(new Problem("this face cannot join the gallery: "
+                        + refusal.get()));
+            }
+        }
         Labeller.Outcome<Recorded> outcome = labeller.labelFace(face, label, operator.getName());
         return outcome.wrote() ? HttpResponse.status(HttpStatus.CREATED).body(outcome.recorded())
                 : HttpResponse.ok(outcome.recorded());

@@ -1,10 +1,13 @@
 package io.facestream.services.dashboard.feedback;
 
+import io.facestream.core.quality.QualityGate;
+import io.facestream.pipeline.quality.QualityRecords;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Verdict;
+import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.dashboard.feedback.SightingRecorded.FaceFeedback;
 import io.facestream.services.matcher.kafka.GalleryWriter;
 import jakarta.inject.Singleton;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -28,12 +32,23 @@ public class Labeller {
     private final GalleryWriter galleryWriter;
     private final FeedbackWriter writer;
     private final Clock clock;
+    private final QualityGate enrollmentGate;
     private final FeedbackLedger ledger = new FeedbackLedger(REMEMBERED_DECISIONS);
 
-    public Labeller(GalleryWriter galleryWriter, FeedbackWriter writer, Clock clock) {
+    public Labeller(GalleryWriter galleryWriter, FeedbackWriter writer, Clock clock, PipelineConfig pipeline) {
         this.galleryWriter = galleryWriter;
         this.writer = writer;
         this.clock = clock;
+        this.enrollmentGate = pipeline.enrollmentGate();
+    }
+
+    /**
+     * Why this face may not join the gallery (the enrollment gate: a gallery sample stands for a person in every
+     * later match), or empty. Faces from before quality was measured pass.
+     */
+    public Optional<String> galleryRefusal(FaceEmbedding face) {
+        return face.getQuality() == null ? Optional.empty()
+                : enrollmentGate.refusal(QualityRecords.fromAvro(face.getQuality()));
     }
 
     /** What a label did: the answer, and whether anything was written (false: all decided before). */
@@ -56,7 +71,8 @@ public class Labeller {
     /**
      * Labels every kept face of a sighting with one verdict: one feedback record per face not labelled so
      * before, one new identity for the whole sighting, and at most one gallery sample (the best face, or the
-     * latest when that is gone), since a visit's faces are near-duplicates of one another.
+     * latest when that is gone; only a face the enrollment gate lets through), since a visit's faces are
+     * near-duplicates of one another.
      *
      * @param faces the sighting's faces the dashboard still has, oldest first (not empty)
      * @param facesNotKept how many more it had
@@ -70,9 +86,7 @@ public class Labeller {
         SightingRecorded earlier = ledger.sighting(key).orElse(null);
         Label settled = earlier != null ? label.withIdentity(earlier.identityId())
                 : label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
-        String galleryFace = earlier != null || !settled.joinsGallery() ? null
-                : faces.stream().anyMatch(f -> f.getFaceId().equals(bestFaceId)) ? bestFaceId
-                : faces.get(faces.size() - 1).getFaceId();
+        String galleryFace = earlier != null || !settled.joinsGallery() ? null : galleryFace(faces, bestFaceId);
         List<FaceFeedback> feedback = new ArrayList<>();
         boolean wrote = false;
         for (FaceEmbedding face : faces) {
@@ -88,6 +102,21 @@ public class Labeller {
         SightingRecorded answer = new SightingRecorded(sightingId, settled.identityId(), feedback, facesNotKept);
         ledger.recordSighting(key, sightingId, answer);
         return new Outcome<>(answer, wrote);
+    }
+
+    /** The best face if it may join the gallery, else the latest that may; null when none may. */
+    private String galleryFace(List<FaceEmbedding> faces, String bestFaceId) {
+        for (FaceEmbedding f : faces) {
+            if (f.getFaceId().equals(bestFaceId) && galleryRefusal(f).isEmpty()) {
+                return bestFaceId;
+            }
+        }
+        for (int i = faces.size() - 1; i >= 0; i--) {
+            if (galleryRefusal(faces.get(i)).isEmpty()) {
+                return faces.get(i).getFaceId();
+            }
+        }
+        return null;
     }
 
     /** Faces an operator has labelled (the review queue leaves them out). */

@@ -81,6 +81,10 @@ public class SightingFeedbackController {
             return HttpResponse.notFound(new Problem("none of sighting " + sightingId + "'s faces is still kept ("
                     + faceIds.size() + " indexed, " + sighting.getFaceCount() + " in the sighting)"));
         }
+        if (label.joinsGallery() && kept.stream().allMatch(f -> labeller.galleryRefusal(f).isPresent())) {
+            return HttpResponse.unprocessableEntity().body(new Problem("no face of sighting " + sightingId
+                    + " can join the gallery: " + labeller.galleryRefusal(kept.get(0)).orElseThrow()));
+        }
         int notKept = Math.max(sighting.getFaceCount(), faceIds.size()) - kept.size();
         Labeller.Outcome<SightingRecorded> outcome = labeller.labelSighting(sightingId, kept,
                 sighting.getBestFaceId(), notKept, label, operator.getName());

@@ -2,6 +2,7 @@ package io.facestream.services.detector.kafka;
 
 import io.facestream.pipeline.detect.DetectorProcessor;
 import io.facestream.pipeline.detect.FrameDetector;
+import io.facestream.pipeline.detect.SkipReason;
 import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
 import io.facestream.pipeline.topics.FrameLimits;
@@ -30,6 +31,20 @@ public class DetectorStage {
                 registry.counter("facestream.frames", "stage", DetectorProcessor.STAGE).increment();
                 registry.counter("facestream.faces", "stage", DetectorProcessor.STAGE).increment(faces);
                 latency.record(latencyMs, TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void skipped(String cameraId, SkipReason reason) {
+                // Skipped frames are frames too: facestream_frames stays the count of frames accounted for.
+                registry.counter("facestream.frames", "stage", DetectorProcessor.STAGE).increment();
+                registry.counter("facestream.frames.skipped", "camera", cameraId, "reason", reason.wire())
+                        .increment();
+            }
+
+            @Override
+            public void belowQualityGate(int faces) {
+                registry.counter("facestream.faces.below.quality.gate", "stage", DetectorProcessor.STAGE)
+                        .increment(faces);
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.facestream.services.matcher.enroll;
 
 import ai.djl.engine.Engine;
+import io.facestream.core.quality.QualityConfig;
 import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.embedding.MobileFaceNet;
@@ -30,11 +31,12 @@ public class ActiveEnroller {
             ImageDecoder decoder, Clock clock) {
         MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
-                8)), dir.embeddingModelVersion(), clock);
+                8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate());
         follower = new ActiveModelFollower<>(pipeline.kafka(), topics, MobileFaceNet.MODEL_NAME, initial,
                 dir.embeddingModelVersion(), (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
                         new FaceEmbedder(MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()),
-                                8)), version.getVersion(), clock)).start();
+                                8)), version.getVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate()))
+                .start();
     }
 
     public Enroller current() {

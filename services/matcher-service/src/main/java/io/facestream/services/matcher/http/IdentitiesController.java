@@ -2,6 +2,7 @@ package io.facestream.services.matcher.http;
 
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
@@ -93,7 +94,9 @@ public class IdentitiesController {
             writer.putSample(sample);
             return HttpResponse.created(new Enrolled(id, sample.getSampleId(), sample.getModelVersion()));
         } catch (RejectedRecordException e) {
-            HttpStatus status = e.kind().equals("no-face") ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
+            // A photo without a usable face is well-formed but cannot be enrolled: 422, with the reason.
+            HttpStatus status = e.kind().equals("no-face") || e.kind().equals(Enroller.LOW_QUALITY)
+                    ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
             return HttpResponse.status(status).body(new Problem(e.getMessage()));
         }
     }

@@ -55,7 +55,7 @@ public class FeedbackStage {
                 config.cropLookBack(), Duration.ofSeconds(10)).start();
         this.stage = new TransactionalStage(new StageConfig(FeedbackProcessor.STAGE, pipeline.instanceId(),
                 pipeline.kafka(), topics.feedback().name(), 64, Duration.ofMillis(200)),
-                new FeedbackProcessor(topics, dataset, crops::crop)).start();
+                new FeedbackProcessor(topics, dataset, crops::crop, pipeline.enrollmentGate())).start();
         if (config.retrainAfterFeedback() > 0) {
             trigger.scheduleWithFixedDelay(this::maybeRetrain, 1, 1, TimeUnit.SECONDS);
         }
