@@ -35,8 +35,11 @@ public record TrackerConfig(double minIou, double minSimilarity, double minSimil
     public static final double DEFAULT_MIN_SIMILARITY = 0.35;
     /** Without overlap only a clear match re-joins: 0.04 % of faces-dev impostor pairs reach 0.5, none 0.55. */
     public static final double DEFAULT_MIN_SIMILARITY_WITHOUT_OVERLAP = 0.6;
-    /** A person who leaves the picture for longer than this starts a new visit. */
-    public static final long DEFAULT_MAX_GAP_MS = 2_000;
+    /**
+     * A person who leaves the picture for longer than this starts a new visit. Longer than the detector's default
+     * keyframe interval (2 s): a face that stands still is only detected on keyframes and must keep its track.
+     */
+    public static final long DEFAULT_MAX_GAP_MS = 3_000;
     /** Far more faces than one camera frame holds in practice; each open track costs about 1 KB. */
     public static final int DEFAULT_MAX_OPEN_TRACKS = 32;
     /** Enough for the matcher's top-k of faces that disagree a little. */

@@ -59,15 +59,15 @@ class FaceTrackerTest {
     void aGapLongerThanTheMaximumEndsTheTrack() {
         observe("a0", "f0", 0, box(100, 100), A);
         observe("a1", "f1", 200, box(110, 100), A);
-        // 2000 ms after the latest face is still the same visit ...
-        assertEquals("a0", observe("a2", "f2", 2_200, box(120, 100), A).track().id());
-        // ... 2001 ms is not: the old track ends and the same person starts a new visit.
-        FaceTracker.Assignment late = observe("a3", "f3", 4_201, box(120, 100), A);
+        // 3000 ms after the latest face is still the same visit ...
+        assertEquals("a0", observe("a2", "f2", 3_200, box(120, 100), A).track().id());
+        // ... 3001 ms is not: the old track ends and the same person starts a new visit.
+        FaceTracker.Assignment late = observe("a3", "f3", 6_201, box(120, 100), A);
         assertTrue(late.opened());
         assertEquals("a3", late.track().id());
         assertEquals(List.of("a0"), late.ended().stream().map(Track::id).toList());
         assertEquals(3, late.ended().get(0).faceCount());
-        assertEquals(2_200, late.ended().get(0).lastSeenMs());
+        assertEquals(3_200, late.ended().get(0).lastSeenMs());
     }
 
     @Test

@@ -91,8 +91,11 @@ class WalkByTrackingTest {
     @BeforeAll
     static void startPipeline() {
         SharedData.require("faces-dev");
-        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0,
-                EmbeddedPipeline.account("op", "op-password", "operator"));
+        // Motion gating as deployed; no load shedding, so every frame of a walk is detected even when this
+        // machine is slower than the 5 fps camera (the counts below are per frame).
+        Map<String, Object> settings = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
+        settings.put("facestream.detector.max-backlog-age", "0s");
+        pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, settings);
     }
 
     @AfterAll
@@ -181,7 +184,69 @@ class WalkByTrackingTest {
         }
     }
 
+    @Test
+    void aStaticSceneIsMostlySkippedByTheMotionGateAndIsOneSighting() throws Exception {
+        Path johns = SharedData.require("faces-dev/dlib_johns");
+        String camera = "static-cam";
+        byte[] still = canvasJpeg(ImageIO.read(images(johns.resolve("John_Salley")).get(3).toFile()), 500, 220);
+        Instant start = Instant.now();
+        Map<String, String> stillFrames = new HashMap<>();
+        Map<String, String> passerBy = new HashMap<>();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (int i = 0; i < 60; i++) { // 12 s at 5 fps, the same picture each time
+                String frameId = "still-" + UUID.randomUUID();
+                send(producer, camera, frameId, start.plusMillis(i * FRAME_MS), i, still);
+                stillFrames.put(frameId, "still");
+            }
+            // Someone else, elsewhere in the picture, 5 s (capture time) later ends the still face's track by the
+            // track gap, so the test need not wait for the wall-clock quiet time.
+            String frameId = "passer-" + UUID.randomUUID();
+            send(producer, camera, frameId, start.plusMillis(60 * FRAME_MS + 5_000), 60,
+                    canvasJpeg(ImageIO.read(images(johns.resolve(PASSER_BY)).get(0).toFile()), 100, 200));
+            passerBy.put(frameId, PASSER_BY);
+            producer.flush();
+        }
+        Map<String, FrameResult> results = awaitFrameResults(stillFrames.keySet());
+        awaitFrameResults(passerBy.keySet());
+        long noMotion = results.values().stream().filter(r -> "no-motion".equals(r.getSkipReason())).count();
+        assertTrue(noMotion >= 50, "frames skipped for no motion: " + noMotion + " of 60");
+        assertTrue(results.values().stream().anyMatch(r -> r.getSkipReason() == null && r.getFaceCount() == 1),
+                "the keyframes find the face");
+        assertEquals(60, count(TOPICS.frameResults().name(), r -> stillFrames.containsKey(
+                TOPICS.frameResults().valueSerde().deserializer().deserialize(r.topic(), r.value()).getFrameId())),
+                "one frame result per frame");
+        awaitCount(TOPICS.sightings().name(), r -> sighting(r).getCameraId().equals(camera)
+                && sighting(r).getState() == SightingState.CLOSED && stillFrames.containsKey(sighting(r)
+                        .getBestFrameId()), 1);
+        Set<String> sightings = read(TOPICS.sightings().name()).stream().map(WalkByTrackingTest::sighting)
+                .filter(s -> s.getCameraId().equals(camera) && stillFrames.containsKey(s.getBestFrameId()))
+                .map(Sighting::getSightingId).collect(Collectors.toSet());
+        System.out.printf("static scene: %d of 60 frames skipped (no motion), sightings %s%n", noMotion, sightings);
+        assertEquals(1, sightings.size(), "one sighting of the face that stood still: " + sightings);
+    }
+
     // ---- the walk ----
+
+    /** A {@code CANVAS_W}×{@code CANVAS_H} JPEG with {@code face} drawn {@code FACE} px wide at (x, y). */
+    private static byte[] canvasJpeg(BufferedImage face, int x, int y) throws IOException {
+        BufferedImage canvas = new BufferedImage(CANVAS_W, CANVAS_H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(new Color(96, 104, 112));
+        g.fillRect(0, 0, CANVAS_W, CANVAS_H);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(face, x, y, FACE, FACE, null);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(canvas, "jpg", jpeg);
+        return jpeg.toByteArray();
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String camera, String frameId, Instant at,
+            int seq, byte[] jpeg) {
+        Frame f = Frame.newBuilder().setFrameId(frameId).setCameraId(camera).setCapturedAt(at).setSeq(seq)
+                .setImage(ByteBuffer.wrap(jpeg)).build();
+        producer.send(new ProducerRecord<>(TOPICS.frames().name(), camera, TOPICS.frames().encode(f)));
+    }
 
     /** Publishes one walk of {@link #FRAMES} frames; returns frame id → walker. */
     private static Map<String, String> walk(KafkaProducer<String, byte[]> producer, String walker, Path photo,
@@ -196,20 +261,8 @@ class WalkByTrackingTest {
         for (int i = 0; i < frameCount; i++) {
             int x = (CANVAS_W - FACE) * i / (FRAMES - 1);
             int y = 200 + (int) (20 * Math.sin(i / 3.0)); // a little up and down, like a walk
-            BufferedImage canvas = new BufferedImage(CANVAS_W, CANVAS_H, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = canvas.createGraphics();
-            g.setColor(new Color(96, 104, 112));
-            g.fillRect(0, 0, CANVAS_W, CANVAS_H);
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(face, x, y, FACE, FACE, null);
-            g.dispose();
-            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-            ImageIO.write(canvas, "jpg", jpeg);
             String frameId = walker + "-" + UUID.randomUUID();
-            Frame f = Frame.newBuilder().setFrameId(frameId).setCameraId(CAMERA)
-                    .setCapturedAt(start.plusMillis(i * FRAME_MS)).setSeq(i)
-                    .setImage(ByteBuffer.wrap(jpeg.toByteArray())).build();
-            producer.send(new ProducerRecord<>(TOPICS.frames().name(), CAMERA, TOPICS.frames().encode(f)));
+            send(producer, CAMERA, frameId, start.plusMillis(i * FRAME_MS), i, canvasJpeg(face, x, y));
             frames.put(frameId, walker);
         }
         producer.flush();

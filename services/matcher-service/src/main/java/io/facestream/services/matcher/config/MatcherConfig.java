@@ -54,7 +54,7 @@ public record MatcherConfig(
         @Bindable(defaultValue = "0.2") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double trackMinIou,
         @Bindable(defaultValue = "0.35") @DecimalMin("-1") @DecimalMax("1") double trackMinSimilarity,
         @Bindable(defaultValue = "0.6") @DecimalMin("-1") @DecimalMax("1") double trackMinSimilarityWithoutOverlap,
-        @Bindable(defaultValue = "2s") @NotNull Duration trackMaxGap,
+        @Bindable(defaultValue = "3s") @NotNull Duration trackMaxGap,
         @Bindable(defaultValue = "32") @Min(1) int trackMaxOpen,
         @Bindable(defaultValue = "0.45") @DecimalMin("-1") @DecimalMax("1") double trackThreshold,
         @Bindable(defaultValue = "3") @Min(1) int trackMinFaces,
