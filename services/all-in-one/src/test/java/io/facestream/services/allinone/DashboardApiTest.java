@@ -130,7 +130,7 @@ class DashboardApiTest extends RunningPipelineTest {
 
     private static List<Feedback> feedbackFor(String faceId) throws InterruptedException {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig()); // as the broker admin: the test reads and writes any topic
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<Feedback> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Match;
@@ -38,7 +39,7 @@ public class RecentMatches {
         this.topics = topics;
         this.capacity = config.recentMatches();
         // Start far enough back to fill the buffer after a restart.
-        follower = new TopicFollower("recent-matches", pipeline.kafka(), List.of(topics.matches().name()),
+        follower = new TopicFollower("recent-matches", pipeline.kafka(ServicePrincipal.MATCHER), List.of(topics.matches().name()),
                 capacity, this::add).start();
     }
 
