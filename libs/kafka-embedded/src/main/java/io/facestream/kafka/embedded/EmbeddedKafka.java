@@ -421,11 +421,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         clientConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
         clientConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         clientConfig.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "50");
-        try (Admin admin = Admin.create(clientConfig)) {
+        try (Admin client = Admin.create(clientConfig)) {
             while (System.nanoTime() < deadline) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 try {
-                    Collection<Node> nodes = admin.describeCluster(
+                    Collection<Node> nodes = client.describeCluster(
                                     new DescribeClusterOptions().timeoutMs((int) Math.max(1, Math.min(remainingMs, 5000))))
                             .nodes().get();
                     if (!nodes.isEmpty()) {
