@@ -7,6 +7,7 @@ import io.facestream.services.ingest.camera.FrameSource;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code camera}: a camera agent publishing a folder, image or video to a running FaceStream. */
@@ -31,14 +32,24 @@ public final class CameraCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", hidden = true)
     int partitions;
 
+    @Mixin
+    KafkaLoginOptions login;
+
     @Override
     public Integer call() throws Exception {
         if (!(fps > 0)) {
             System.err.println("ERROR --fps must be positive");
             return 2;
         }
+        KafkaClientSettings kafka;
+        try {
+            kafka = login.settings(bootstrapServers);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("ERROR Kafka login: " + e.getMessage());
+            return 2;
+        }
         try (FrameSource frames = CameraAgent.open(source);
-                CameraAgent agent = new CameraAgent(cameraId, KafkaClientSettings.of(bootstrapServers),
+                CameraAgent agent = new CameraAgent(cameraId, kafka,
                         new Topics(partitions), Clock.systemUTC())) {
             long n = agent.stream(frames, fps, id -> { });
             System.err.printf("camera %s: published %d frames%n", cameraId, n);

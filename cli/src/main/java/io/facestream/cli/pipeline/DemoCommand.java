@@ -5,6 +5,7 @@ import io.facestream.core.geometry.DetectedFace;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
@@ -112,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.flush();
             });
             try (FrameSource frames = new ImageFolderSource(gallery.probes());
-                    CameraAgent camera = new CameraAgent("demo-cam", pipeline.kafka(), new Topics(4),
+                    CameraAgent camera = new CameraAgent("demo-cam", pipeline.kafka(ServicePrincipal.CAMERA), new Topics(4),
                             Clock.systemUTC())) {
                 camera.stream(frames, fps, id -> { });
             }

@@ -3,6 +3,7 @@ package io.facestream.cli.pipeline;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Match;
 import io.facestream.services.allinone.EmbeddedPipeline;
@@ -106,7 +107,7 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
         for (int c = 0; c < cameras; c++) {
             String id = "bench-cam-" + c;
             sent.add(pool.submit(() -> {
-                try (CameraAgent agent = new CameraAgent(id, pipeline.kafka(), new Topics(4),
+                try (CameraAgent agent = new CameraAgent(id, pipeline.kafka(ServicePrincipal.CAMERA), new Topics(4),
                         Clock.systemUTC()); FrameSource source = cycle(jpegs, perCamera)) {
                     return agent.stream(source, fpsPerCamera, f -> { });
                 }

@@ -60,6 +60,8 @@ public final class RunCommand implements Callable<Integer> {
         EmbeddedPipeline pipeline = EmbeddedPipeline.start(dataDir, modelDir, port, kafkaPort, props);
         String url = pipeline.baseUrl();
         System.err.printf("FaceStream is up: Kafka %s, dashboard %s%n", pipeline.bootstrapServers(), url);
+        System.err.printf("  Kafka logins (SASL/SCRAM-SHA-512, one per service; owner-only file): %s%n",
+                pipeline.credentialsFile());
         System.err.printf("  log in as 'operator' with password %s%n",
                 generated ? password + " (generated for this start; set FACESTREAM_OPERATOR_PASSWORD to choose one)"
                         : "from FACESTREAM_OPERATOR_PASSWORD");

@@ -1,5 +1,6 @@
 package io.facestream.cli.pipeline;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
@@ -165,7 +166,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             try (Tally tally = new Tally(pipeline.kafka(), topics)) {
                 long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
-                publish(pipeline.kafka(), topics, frames);
+                publish(pipeline.kafka(ServicePrincipal.CAMERA), topics, frames);
                 long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
                 while (tally.frameResults < frames.size() && System.nanoTime() < deadline) {
                     tally.poll();

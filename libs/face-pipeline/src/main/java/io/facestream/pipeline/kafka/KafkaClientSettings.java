@@ -1,5 +1,6 @@
 package io.facestream.pipeline.kafka;
 
+import io.facestream.kafka.security.ScramLogin;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -9,8 +10,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The one place that builds the settings of the pipeline's Kafka clients. Every producer, consumer and Streams
- * application starts from here, so a setting every client needs (the security protocol and SASL login of the
- * next issue) is added once, in {@link #common}, and reaches all of them.
+ * application starts from here, so a setting every client needs (the security protocol and the SASL/SCRAM login
+ * of the service, {@link #withLogin}) is added once, in {@link #common}, and reaches all of them.
  *
  * <p>Each method returns a fresh {@link Properties}; a caller adds its own tuning (linger, poll size) on top.
  * Record sizes are explicit: a client of a topic whose records may be larger than Kafka's 1 MiB default (the
@@ -47,6 +48,13 @@ public record KafkaClientSettings(String bootstrapServers, Map<String, String> c
     public KafkaClientSettings with(String key, String value) {
         Map<String, String> more = new TreeMap<>(common);
         more.put(key, value);
+        return new KafkaClientSettings(bootstrapServers, more);
+    }
+
+    /** These settings plus the SCRAM {@code login} over {@code securityProtocol} ({@code SASL_PLAINTEXT}/{@code SASL_SSL}). */
+    public KafkaClientSettings withLogin(String securityProtocol, ScramLogin login) {
+        Map<String, String> more = new TreeMap<>(common);
+        more.putAll(login.clientSettings(securityProtocol));
         return new KafkaClientSettings(bootstrapServers, more);
     }
 

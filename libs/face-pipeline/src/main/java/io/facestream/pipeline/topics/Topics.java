@@ -13,6 +13,7 @@ import io.facestream.schema.ModelVersion;
 import io.facestream.schema.Sighting;
 import io.facestream.schema.serde.AvroSerde;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -24,8 +25,34 @@ import org.apache.kafka.common.config.TopicConfig;
  * identities, models and sightings topics are compacted (latest value per key, tombstones delete). Frame
  * results have their own topic rather than sharing {@code faces}, so each topic carries exactly one record
  * type. Immutable and thread-safe.
+ *
+ * <p><b>Data at rest</b> (README, "Security"). The compacted topics hold people: an erasure (a tombstone) must
+ * be physically gone within a bound, not whenever the log cleaner gets round to it. Their active segment rolls
+ * every {@link #ERASURE_SEGMENT_MS} and {@code max.compaction.lag.ms} forces a cleaning at most as long after
+ * a record was written whatever the dirty ratio, so an erased value is gone within 2 h plus the cleaner's lag;
+ * the tombstone itself (which followers need to see the erasure) stays {@link #TOMBSTONE_RETENTION_MS} (1 day)
+ * and goes at the next cleaning after that: everything of an erased person is gone within 1 day + 2 h +
+ * cleaner lag. Frames, faces and matches are deleted by age and capped in bytes per partition (segments roll
+ * hourly, so age-based deletion is not held back by an open segment).
  */
 public final class Topics {
+
+    /** How often the active segment of a compacted or time-limited topic rolls: 1 h. */
+    public static final long ERASURE_SEGMENT_MS = 60 * 60 * 1000L;
+    /** At most this long after a record is written its segment is compacted (KIP-354): 1 h. */
+    public static final long MAX_COMPACTION_LAG_MS = 60 * 60 * 1000L;
+    /** How long a tombstone stays for followers that were away: 1 day. */
+    public static final long TOMBSTONE_RETENTION_MS = 24 * 60 * 60 * 1000L;
+    /** Frames and face crops: kept 1 day. */
+    public static final long FRAMES_RETENTION_MS = 24 * 60 * 60 * 1000L;
+    /** Matches (the audit trail of decisions): kept 7 days. */
+    public static final long MATCHES_RETENTION_MS = 7 * 24 * 60 * 60 * 1000L;
+    /** Byte caps per partition: frames 1 GiB, faces and matches 256 MiB (4 partitions: 4 GiB and 1 GiB). */
+    public static final long FRAMES_RETENTION_BYTES = 1L << 30;
+    public static final long FACES_RETENTION_BYTES = 256L << 20;
+    public static final long MATCHES_RETENTION_BYTES = 256L << 20;
+    /** Segments a quarter of the byte cap, so the cap is kept to within a quarter. */
+    private static final int CAP_SEGMENTS = 4;
 
     private final int partitions;
     private final Topic<Frame> frames;
@@ -45,17 +72,36 @@ public final class Topics {
             throw new IllegalArgumentException("partitions must be positive");
         }
         this.partitions = partitions;
-        frames = new Topic<>("frames", partitions, false, AvroSerde.of(Frame.class),
-                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(FrameLimits.MAX_RECORD_BYTES)));
-        faces = new Topic<>("faces", partitions, false, AvroSerde.of(FaceCrop.class));
+        Map<String, String> frameConfigs = new HashMap<>(capped(FRAMES_RETENTION_MS, FRAMES_RETENTION_BYTES));
+        frameConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(FrameLimits.MAX_RECORD_BYTES));
+        frames = new Topic<>("frames", partitions, false, AvroSerde.of(Frame.class), frameConfigs);
+        faces = new Topic<>("faces", partitions, false, AvroSerde.of(FaceCrop.class),
+                capped(FRAMES_RETENTION_MS, FACES_RETENTION_BYTES));
         frameResults = new Topic<>("frame-results", partitions, false, AvroSerde.of(FrameResult.class));
         embeddings = new Topic<>("embeddings", partitions, false, AvroSerde.of(FaceEmbedding.class));
-        matches = new Topic<>("matches", partitions, false, AvroSerde.of(Match.class));
-        sightings = new Topic<>("sightings", partitions, true, AvroSerde.of(Sighting.class));
-        gallery = new Topic<>("gallery", 1, true, AvroSerde.of(GallerySample.class));
-        identities = new Topic<>("identities", 1, true, AvroSerde.of(Identity.class));
+        matches = new Topic<>("matches", partitions, false, AvroSerde.of(Match.class),
+                capped(MATCHES_RETENTION_MS, MATCHES_RETENTION_BYTES));
+        sightings = new Topic<>("sightings", partitions, true, AvroSerde.of(Sighting.class), erasable());
+        gallery = new Topic<>("gallery", 1, true, AvroSerde.of(GallerySample.class), erasable());
+        identities = new Topic<>("identities", 1, true, AvroSerde.of(Identity.class), erasable());
         feedback = new Topic<>("feedback", partitions, false, AvroSerde.of(Feedback.class));
-        models = new Topic<>("models", 1, true, AvroSerde.of(ModelVersion.class));
+        models = new Topic<>("models", 1, true, AvroSerde.of(ModelVersion.class), erasable());
+    }
+
+    /** A compacted topic whose tombstones take effect within a bound (see the class comment). */
+    private static Map<String, String> erasable() {
+        return Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(ERASURE_SEGMENT_MS),
+                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(MAX_COMPACTION_LAG_MS),
+                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(TOMBSTONE_RETENTION_MS));
+    }
+
+    /** A topic deleted by age and capped in bytes per partition. */
+    private static Map<String, String> capped(long retentionMs, long retentionBytes) {
+        return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
+                TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(retentionBytes),
+                TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(retentionBytes / CAP_SEGMENTS),
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(ERASURE_SEGMENT_MS));
     }
 
     /** Partitions of the camera-keyed topics. */

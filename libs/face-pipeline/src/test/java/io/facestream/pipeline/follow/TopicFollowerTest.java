@@ -28,19 +28,18 @@ class TopicFollowerTest {
     @Test
     void syncReturnsOnlyAfterEveryRecordWrittenBeforeItWasHandedOver() throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 TopicCreator.createAll(admin, List.of(TopicSpec.of("a", 3), TopicSpec.compacted("b", 1)),
                         Duration.ofSeconds(20));
             }
             Map<String, Integer> seen = new ConcurrentHashMap<>();
             AtomicInteger count = new AtomicInteger();
-            try (TopicFollower follower = new TopicFollower("test", KafkaClientSettings.of(kafka.bootstrapServers()), List.of("a", "b"), -1,
+            try (TopicFollower follower = new TopicFollower("test", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), List.of("a", "b"), -1,
                     r -> {
                         seen.put(r.topic() + "/" + r.key(), r.value()[0] & 0xff);
                         count.incrementAndGet();
                     }).start();
-                    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(),
                             new StringSerializer(), new ByteArraySerializer())) {
                 assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
                 for (int round = 1; round <= 3; round++) {

@@ -47,14 +47,13 @@ class ActiveModelFollowerTest {
         pretrained.saveParameters(params);
         String sha = ActiveModelFollower.sha256(params);
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
-            try (ActiveModelFollower<Network> follower = new ActiveModelFollower<>(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS,
+            try (ActiveModelFollower<Network> follower = new ActiveModelFollower<>(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS,
                     "mobilefacenet", pretrained, "v1", (v, artifact) -> Network.fromParameters("mobilefacenet",
                             MobileFaceNet.build(), artifact, pretrained.device())).start();
-                    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(), new StringSerializer(),
                             new ByteArraySerializer())) {
                 send(producer, version("v2", params, sha, ModelStatus.CANDIDATE));
                 send(producer, version("v3", params, "00" + sha.substring(2), ModelStatus.ACTIVE)); // wrong checksum

@@ -37,14 +37,14 @@ class ModelAnnouncerTest {
     void candidatesAndRejectionsStayUnderTheirOwnKeyAndActivationMovesThePointerAndRetiresThePrevious()
             throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
             List<String> keys = new ArrayList<>();
-            try (ModelAnnouncer announcer = new ModelAnnouncer(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS);
-                    ModelCatalog catalog = new ModelCatalog(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, "mfn")
+            try (ModelAnnouncer announcer = new ModelAnnouncer(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS);
+                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn")
                             .start(Duration.ofSeconds(30));
-                    var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", KafkaClientSettings.of(kafka.bootstrapServers()),
+                    var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()),
                             List.of("models"), -1, r -> keys.add(r.key())).start()) {
                 ModelVersion v1 = version("v1", ModelStatus.CANDIDATE, 1);
                 ModelVersion v2 = version("v2", ModelStatus.CANDIDATE, 2);
@@ -77,13 +77,12 @@ class ModelAnnouncerTest {
     @Test
     void anActivationInterruptedAfterThePointerReadsAsThePointerSays() throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(), new StringSerializer(),
                     new ByteArraySerializer());
-                    ModelCatalog catalog = new ModelCatalog(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, "mfn")
+                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn")
                             .start(Duration.ofSeconds(30))) {
                 // v1 was active; v2's pointer was written, then the process died: v2's record still says
                 // CANDIDATE and v1's still says ACTIVE.

@@ -42,7 +42,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,14 +70,14 @@ class DetectorGatingTest {
         photo = StageTestKit.scaledJpeg(SharedData.require("faces-dev/human_samples/person_vlado/person-vlado.jpg"),
                 480);
         kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = Admin.create(kafka.adminClientConfig());
         List<TopicSpec> specs = new ArrayList<>(TOPICS.specs());
         for (String t : List.of("frames-static", "frames-backlog")) {
             specs.add(TopicSpec.of(t, 1));
             specs.add(TopicSpec.of(t + ".dlq", 1));
         }
         TopicCreator.createAll(admin, specs, TIMEOUT);
-        producer = StageTestKit.producer(kafka.bootstrapServers());
+        producer = StageTestKit.producer(kafka);
     }
 
     @AfterAll
@@ -177,7 +176,7 @@ class DetectorGatingTest {
                 counted.faces.addAndGet(faces);
             }
         };
-        StageConfig config = new StageConfig(stageName, "i0", KafkaClientSettings.of(kafka.bootstrapServers()), topic, 100,
+        StageConfig config = new StageConfig(stageName, "i0", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), topic, 100,
                 Duration.ofMillis(200));
         try (TransactionalStage stage = new TransactionalStage(config,
                 new DetectorProcessor(TOPICS, detector, listener)).start()) {
@@ -194,7 +193,7 @@ class DetectorGatingTest {
         Map<String, Integer> count = new TreeMap<>();
         Map<String, FrameResult> results = new HashMap<>();
         Map<String, List<FaceCrop>> faces = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka.bootstrapServers(),
+        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka,
                 List.of(TOPICS.frameResults().name(), TOPICS.faces().name()))) {
             if (r.topic().equals(TOPICS.frameResults().name())) {
                 FrameResult fr = TOPICS.frameResults().valueSerde().deserializer().deserialize(r.topic(), r.value());

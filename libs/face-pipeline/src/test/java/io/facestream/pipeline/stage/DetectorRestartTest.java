@@ -66,12 +66,12 @@ class DetectorRestartTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = Admin.create(kafka.adminClientConfig());
         List<TopicSpec> specs = new ArrayList<>(TOPICS.specs());
         specs.add(TopicSpec.of("frames-flaky", 2));
         specs.add(TopicSpec.of("frames-flaky.dlq", 2));
         TopicCreator.createAll(admin, specs, TIMEOUT);
-        producer = StageTestKit.producer(kafka.bootstrapServers());
+        producer = StageTestKit.producer(kafka);
         photos = StageTestKit.demoJpegs(320, 6);
         detector = new FrameDetector(new ImageDecoder(DecodeLimits.defaults()),
                 Detection.detector(MtcnnConfig.DEFAULT.withMinFaceSize(40)), "mtcnn-test", Clock.systemUTC());
@@ -85,7 +85,7 @@ class DetectorRestartTest {
     @Test
     void aRestartedStageAccountsForEveryFrameExactlyOnce() throws Exception {
         Published in = publish("frames", "restart", 30);
-        StageConfig config = new StageConfig("detector-restart", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "frames", 3,
+        StageConfig config = new StageConfig("detector-restart", "i0", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), "frames", 3,
                 Duration.ofMillis(100));
         BatchProcessor processor = new DetectorProcessor(TOPICS, detector, DetectorProcessor.StageListener.NONE);
 
@@ -127,7 +127,7 @@ class DetectorRestartTest {
             batch.forEach(r -> retriedOffsets.add(r.offset() * 10 + r.partition()));
             return out;
         };
-        StageConfig config = new StageConfig("detector-flaky", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "frames-flaky", 4,
+        StageConfig config = new StageConfig("detector-flaky", "i0", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), "frames-flaky", 4,
                 Duration.ofMillis(100));
 
         try (TransactionalStage stage = new TransactionalStage(config, flaky).start()) {
@@ -193,7 +193,7 @@ class DetectorRestartTest {
         Map<String, List<String>> facesByFrame = new HashMap<>();
         Map<Source, Integer> lettersBySource = new HashMap<>();
         Map<Source, ConsumerRecord<String, byte[]>> letters = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka.bootstrapServers(),
+        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka,
                 List.of(TOPICS.frameResults().name(), TOPICS.faces().name(), inputTopic + ".dlq"))) {
             if (r.topic().equals(TOPICS.frameResults().name())) {
                 FrameResult fr = TOPICS.frameResults().valueSerde().deserializer().deserialize(r.topic(), r.value());

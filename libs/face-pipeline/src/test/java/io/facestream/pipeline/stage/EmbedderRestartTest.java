@@ -70,9 +70,9 @@ class EmbedderRestartTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = Admin.create(kafka.adminClientConfig());
         TopicCreator.createAll(admin, TOPICS.specs(), TIMEOUT);
-        producer = StageTestKit.producer(kafka.bootstrapServers());
+        producer = StageTestKit.producer(kafka);
         FrameDetector detector = new FrameDetector(new ImageDecoder(DecodeLimits.defaults()),
                 Detection.detector(MtcnnConfig.DEFAULT.withMinFaceSize(40)), "mtcnn-test", Clock.systemUTC());
         crops = new ArrayList<>();
@@ -117,7 +117,7 @@ class EmbedderRestartTest {
         expectedError.add("empty-record");
         List<Source> sources = StageTestKit.sendAll(producer, records);
 
-        StageConfig config = new StageConfig("embedder-restart", "i0", KafkaClientSettings.of(kafka.bootstrapServers()), "faces", 4,
+        StageConfig config = new StageConfig("embedder-restart", "i0", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), "faces", 4,
                 Duration.ofMillis(100));
         BatchProcessor processor = new EmbedderProcessor(TOPICS, () -> embedder);
         TransactionalStage first = new TransactionalStage(config, processor).start();
@@ -137,7 +137,7 @@ class EmbedderRestartTest {
         Map<String, Integer> embeddingsByFace = new TreeMap<>();
         Map<Source, Integer> lettersBySource = new HashMap<>();
         Map<Source, ConsumerRecord<String, byte[]>> letters = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka.bootstrapServers(),
+        for (ConsumerRecord<String, byte[]> r : StageTestKit.readCommitted(kafka,
                 List.of("embeddings", "faces.dlq"))) {
             if (r.topic().equals("embeddings")) {
                 FaceEmbedding e = TOPICS.embeddings().valueSerde().deserializer().deserialize(r.topic(), r.value());

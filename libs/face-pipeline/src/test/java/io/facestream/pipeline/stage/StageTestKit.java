@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import io.facestream.kafka.embedded.EmbeddedKafka;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,9 +110,9 @@ final class StageTestKit {
         }
     }
 
-    static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    /** A producer logged in as the broker's admin (the tests play every stage's neighbours). */
+    static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+        Map<String, Object> c = new HashMap<>(kafka.adminClientConfig());
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
         return new KafkaProducer<>(c, new StringSerializer(), new ByteArraySerializer());
@@ -137,9 +138,8 @@ final class StageTestKit {
      * Every committed record of the topics, read from the beginning to the end offsets as a {@code read_committed}
      * consumer without a group sees them (the last stable offset: no open transaction may hide data).
      */
-    static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, Collection<String> topics) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static List<ConsumerRecord<String, byte[]>> readCommitted(EmbeddedKafka kafka, Collection<String> topics) {
+        Map<String, Object> c = new HashMap<>(kafka.adminClientConfig());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param port      the PLAINTEXT port clients connect to on 127.0.0.1; {@code 0} picks a free one. The controller
  *                  port is always picked automatically.
  * @param overrides broker properties applied last, over the single-node defaults of {@link EmbeddedKafka}
- *                  (e.g. {@code log.retention.ms}). Do not set listeners or ports here; use {@code port}.
+ *                  (e.g. {@code log.retention.ms}). Do not set listeners, ports or security here; use
+ *                  {@code port}.
+ * @param credentialsFile where the broker keeps its SCRAM logins (see {@code CredentialsFile});
+ *                  {@code null} means {@code facestream-credentials.properties} in the log dir
  */
-public record EmbeddedKafkaConfig(Path logDir, int port, Map<String, String> overrides) {
+public record EmbeddedKafkaConfig(Path logDir, int port, Map<String, String> overrides, Path credentialsFile) {
 
     public EmbeddedKafkaConfig {
         if (port < 0 || port > 65_535) {
@@ -29,6 +32,11 @@ public record EmbeddedKafkaConfig(Path logDir, int port, Map<String, String> ove
         overrides = Map.copyOf(overrides);
     }
 
+    /** The credentials file in the log dir. */
+    public EmbeddedKafkaConfig(Path logDir, int port, Map<String, String> overrides) {
+        this(logDir, port, overrides, null);
+    }
+
     /** A temp log dir, a free port and no overrides. */
     public static EmbeddedKafkaConfig defaults() {
         return new EmbeddedKafkaConfig(null, 0, Map.of());
@@ -36,18 +44,23 @@ public record EmbeddedKafkaConfig(Path logDir, int port, Map<String, String> ove
 
     /** The same config with data kept in {@code dir} (not deleted on close). */
     public EmbeddedKafkaConfig withLogDir(Path dir) {
-        return new EmbeddedKafkaConfig(Objects.requireNonNull(dir, "dir"), port, overrides);
+        return new EmbeddedKafkaConfig(Objects.requireNonNull(dir, "dir"), port, overrides, credentialsFile);
     }
 
     /** The same config listening on {@code newPort} (0 = free port). */
     public EmbeddedKafkaConfig withPort(int newPort) {
-        return new EmbeddedKafkaConfig(logDir, newPort, overrides);
+        return new EmbeddedKafkaConfig(logDir, newPort, overrides, credentialsFile);
+    }
+
+    /** The same config with the SCRAM logins kept in {@code file}. */
+    public EmbeddedKafkaConfig withCredentialsFile(Path file) {
+        return new EmbeddedKafkaConfig(logDir, port, overrides, Objects.requireNonNull(file, "file"));
     }
 
     /** The same config with one more broker property override. */
     public EmbeddedKafkaConfig withOverride(String key, String value) {
         Map<String, String> merged = new LinkedHashMap<>(overrides);
         merged.put(key, value);
-        return new EmbeddedKafkaConfig(logDir, port, merged);
+        return new EmbeddedKafkaConfig(logDir, port, merged, credentialsFile);
     }
 }

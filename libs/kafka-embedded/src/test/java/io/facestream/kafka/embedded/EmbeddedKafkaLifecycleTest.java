@@ -41,7 +41,7 @@ class EmbeddedKafkaLifecycleTest {
             try (Admin admin = admin(first)) {
                 TopicCreator.createAll(admin, List.of(TopicSpec.compacted("kept", 1)), TIMEOUT);
             }
-            try (KafkaProducer<String, String> producer = TestClients.producer(first.bootstrapServers(), Map.of())) {
+            try (KafkaProducer<String, String> producer = TestClients.producer(first, Map.of())) {
                 for (int i = 0; i < 50; i++) {
                     producer.send(new ProducerRecord<>("kept", "k" + i, "v" + i));
                 }
@@ -56,7 +56,7 @@ class EmbeddedKafkaLifecycleTest {
                 assertEquals(Set.of(), TopicCreator.createAll(admin, List.of(TopicSpec.compacted("kept", 1)), TIMEOUT),
                         "the topic survived the restart");
             }
-            try (KafkaConsumer<String, String> consumer = TestClients.consumer(second.bootstrapServers(), Map.of())) {
+            try (KafkaConsumer<String, String> consumer = TestClients.consumer(second, Map.of())) {
                 List<String> values = TestClients.readAll(consumer, List.of(new TopicPartition("kept", 0)), TIMEOUT)
                         .stream().map(ConsumerRecord::value).toList();
                 assertEquals(IntStream.range(0, 50).mapToObj(i -> "v" + i).toList(), values);
@@ -74,7 +74,7 @@ class EmbeddedKafkaLifecycleTest {
         try (Admin admin = admin(kafka)) {
             TopicCreator.createAll(admin, List.of(TopicSpec.of("quick", 1)), TIMEOUT);
         }
-        try (KafkaProducer<String, String> producer = TestClients.producer(kafka.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<String, String> producer = TestClients.producer(kafka, Map.of())) {
             producer.send(new ProducerRecord<>("quick", "k", "v")).get();
         }
 
@@ -106,6 +106,6 @@ class EmbeddedKafkaLifecycleTest {
     }
 
     private static Admin admin(EmbeddedKafka kafka) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        return Admin.create(kafka.adminClientConfig());
     }
 }

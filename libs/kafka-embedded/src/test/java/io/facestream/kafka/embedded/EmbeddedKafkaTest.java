@@ -51,7 +51,7 @@ class EmbeddedKafkaTest {
     @BeforeAll
     static void startBroker() {
         kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = Admin.create(kafka.adminClientConfig());
     }
 
     @AfterAll
@@ -116,7 +116,7 @@ class EmbeddedKafkaTest {
         Map<String, String> sent = IntStream.range(0, 100).boxed()
                 .collect(Collectors.toMap(i -> "key-" + i, i -> "value-" + i));
 
-        try (KafkaProducer<String, String> producer = TestClients.producer(kafka.bootstrapServers(), Map.of())) {
+        try (KafkaProducer<String, String> producer = TestClients.producer(kafka, Map.of())) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             sent.forEach((k, v) -> acks.add(producer.send(new ProducerRecord<>("hundred", k, v))));
             for (Future<RecordMetadata> ack : acks) {
@@ -124,7 +124,7 @@ class EmbeddedKafkaTest {
             }
         }
         Map<String, String> received = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = TestClients.consumer(kafka.bootstrapServers(),
+        try (KafkaConsumer<String, String> consumer = TestClients.consumer(kafka,
                 Map.of(ConsumerConfig.GROUP_ID_CONFIG, "hundred-readers"))) {
             consumer.subscribe(List.of("hundred"));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -143,7 +143,7 @@ class EmbeddedKafkaTest {
     void unknownTopicIsNotAutoCreated() {
         long begin = System.nanoTime();
         Throwable failure;
-        try (KafkaProducer<String, String> producer = TestClients.producer(kafka.bootstrapServers(),
+        try (KafkaProducer<String, String> producer = TestClients.producer(kafka,
                 Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000))) {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>("no.such.topic", "k", "v")).get());
@@ -160,7 +160,7 @@ class EmbeddedKafkaTest {
     void readCommittedConsumerSeesOnlyCommittedTransactions() throws Exception {
         TopicCreator.createAll(admin, List.of(TopicSpec.of("tx", 1)), TIMEOUT);
 
-        try (KafkaProducer<String, String> producer = TestClients.producer(kafka.bootstrapServers(),
+        try (KafkaProducer<String, String> producer = TestClients.producer(kafka,
                 Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-test"))) {
             producer.initTransactions();
             sendInTransaction(producer, List.of("c1", "c2", "c3"), true);
@@ -169,9 +169,9 @@ class EmbeddedKafkaTest {
         }
 
         List<TopicPartition> partitions = List.of(new TopicPartition("tx", 0));
-        try (KafkaConsumer<String, String> committed = TestClients.consumer(kafka.bootstrapServers(),
+        try (KafkaConsumer<String, String> committed = TestClients.consumer(kafka,
                 Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-             KafkaConsumer<String, String> uncommitted = TestClients.consumer(kafka.bootstrapServers(),
+             KafkaConsumer<String, String> uncommitted = TestClients.consumer(kafka,
                      Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
             assertEquals(List.of("c1", "c2", "c3", "c4"), values(TestClients.readAll(committed, partitions, TIMEOUT)));
             assertEquals(List.of("c1", "c2", "c3", "a1", "a2", "c4"),

@@ -21,18 +21,18 @@ final class TestClients {
     private TestClients() {
     }
 
-    static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    /** A producer logged in as the broker's admin. */
+    static KafkaProducer<String, String> producer(EmbeddedKafka kafka, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(kafka.adminClientConfig());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(extra);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
-    static KafkaConsumer<String, String> consumer(String bootstrap, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    /** A consumer logged in as the broker's admin. */
+    static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(kafka.adminClientConfig());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putAll(extra);

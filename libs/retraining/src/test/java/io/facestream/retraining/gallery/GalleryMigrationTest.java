@@ -56,15 +56,14 @@ class GalleryMigrationTest {
     @Test
     void everyEnrolledCropGetsOneTwinUnderTheNewVersionAndPruningKeepsWhatIsNotCovered() throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 TopicCreator.createAll(admin, List.of(TOPICS.gallery().spec(), TOPICS.identities().spec()),
                         Duration.ofSeconds(20));
             }
             Map<String, GallerySample> topic = new ConcurrentHashMap<>();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(), new StringSerializer(),
                     new ByteArraySerializer());
-                    TopicFollower watch = new TopicFollower("watch", KafkaClientSettings.of(kafka.bootstrapServers()),
+                    TopicFollower watch = new TopicFollower("watch", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()),
                             List.of(TOPICS.gallery().name()), -1, r -> {
                                 if (r.value() == null) {
                                     topic.remove(r.key());
@@ -96,7 +95,7 @@ class GalleryMigrationTest {
                         told.add("erased " + identityId);
                     }
                 };
-                try (GalleryMigration migration = new GalleryMigration(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, listener)
+                try (GalleryMigration migration = new GalleryMigration(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, listener)
                         .start(Duration.ofSeconds(30))) {
                     assertTrue(told.containsAll(List.of("enrolled ann/s1", "enrolled ann/s2", "enrolled bob/s1",
                             "erased eve")), "the listener hears what the migration reads: " + told);

@@ -90,10 +90,11 @@ class MatcherRestartTest {
         // dies) expires in 2 s rather than the broker's default minimum of 6 s.
         kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withOverride("group.min.session.timeout.ms", "1000"))
                 .start();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        admin = Admin.create(kafka.adminClientConfig());
         TopicCreator.createAll(admin, TOPICS.specs(), TIMEOUT);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> producerConfig = new HashMap<>(kafka.adminClientConfig());
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
@@ -229,7 +230,7 @@ class MatcherRestartTest {
         sendIdentity("bob", identity("bob", "Bob"));
 
         GalleryView view = new GalleryView(4);
-        try (GalleryReplica replica = new GalleryReplica(KafkaClientSettings.of(kafka.bootstrapServers()), TOPICS, view).start()) {
+        try (GalleryReplica replica = new GalleryReplica(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, view).start()) {
             assertTrue(replica.awaitCaughtUp(TIMEOUT), "caught up with what was there at start");
             // Caught up means everything that existed at start is applied, without waiting any further.
             assertEquals(3, view.size("A"));
@@ -291,7 +292,7 @@ class MatcherRestartTest {
             TrackConfig tracks) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.putAll(kafka.adminClientConfig());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
@@ -416,8 +417,7 @@ class MatcherRestartTest {
 
     /** The whole topic as a consumer of the given isolation level sees it, from the beginning to the end. */
     private static List<ConsumerRecord<String, byte[]>> read(String topic, String isolation) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> c = new HashMap<>(kafka.adminClientConfig());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),

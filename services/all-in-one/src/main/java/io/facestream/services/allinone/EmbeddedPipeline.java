@@ -2,23 +2,34 @@ package io.facestream.services.allinone;
 
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
+import io.facestream.kafka.security.OwnerOnlyFiles;
+import io.facestream.kafka.security.ScramLogin;
 import io.facestream.kafka.topics.TopicCreator;
+import io.facestream.pipeline.access.AccessPolicy;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.security.PasswordHash;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole system in one JVM: an in-process KRaft broker, every topic created explicitly, and one Micronaut
  * context holding every service (ingest, detector, embedder, matcher with enrollment and the matches API,
  * dashboard, retrainer).
+ *
+ * <p>Kafka is secured as in a deployment: the broker takes only SCRAM logins and its authorizer the ACLs of
+ * {@link AccessPolicy}. Each service has its own principal, whose random password is in the broker's
+ * owner-only credentials file ({@link #credentialsFile()}); the services read their own login from it
+ * ({@code facestream.kafka.credentials-file}). The data dir and the broker's log dir are owner-only (0700).
  */
 public final class EmbeddedPipeline implements AutoCloseable {
 
@@ -31,10 +42,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     private final EmbeddedKafka broker;
+    private final Map<String, ScramLogin> logins;
     private final ApplicationContext context;
 
-    private EmbeddedPipeline(EmbeddedKafka broker, ApplicationContext context) {
+    private EmbeddedPipeline(EmbeddedKafka broker, Map<String, ScramLogin> logins, ApplicationContext context) {
         this.broker = broker;
+        this.logins = logins;
         this.context = context;
     }
 
@@ -47,16 +60,30 @@ public final class EmbeddedPipeline implements AutoCloseable {
      */
     public static EmbeddedPipeline start(Path dataDir, Path modelDir, int port, int kafkaPort,
             Map<String, Object> extra) {
+        try {
+            // frames, crops, the gallery and the stream state are personal data: no other local user reads them
+            OwnerOnlyFiles.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data dir " + dataDir, e);
+        }
         EmbeddedKafka broker = new EmbeddedKafka(EmbeddedKafkaConfig.defaults().withLogDir(dataDir.resolve("kafka"))
                 .withPort(kafkaPort)).start();
         try {
             Topics topics = new Topics(4);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers()))) {
+            try (Admin admin = Admin.create(broker.adminClientConfig())) {
                 TopicCreator.createAll(admin, topics.specs(), Duration.ofSeconds(30));
             }
+            Object applicationId = extra.getOrDefault("facestream.matcher.application-id",
+                    AccessPolicy.MATCHER_APPLICATION_ID);
+            AccessPolicy policy = new AccessPolicy(topics, String.valueOf(applicationId));
+            Map<String, ScramLogin> logins = broker.logins(Arrays.stream(ServicePrincipal.values())
+                    .map(ServicePrincipal::username).toList());
+            broker.grant(policy.bindings(), policy.principals());
             Map<String, Object> props = new HashMap<>();
             props.put("facestream.bootstrap-servers", broker.bootstrapServers());
+            // each service takes its own principal's login from the broker's credentials file
+            props.put("facestream.kafka.security-protocol", EmbeddedKafka.SECURITY_PROTOCOL);
+            props.put("facestream.kafka.credentials-file", broker.credentialsFile().toString());
             props.put("facestream.partitions", topics.partitions());
             props.put("facestream.model-dir", modelDir.toString());
             props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
@@ -73,7 +100,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                     server.start();
                 }
             });
-            return new EmbeddedPipeline(broker, context);
+            return new EmbeddedPipeline(broker, logins, context);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -84,9 +111,26 @@ public final class EmbeddedPipeline implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Client settings for the in-process broker (plain connections). */
+    /** Client settings of the broker's admin (a super user: tests that read or write any topic). */
     public KafkaClientSettings kafka() {
-        return KafkaClientSettings.of(broker.bootstrapServers());
+        return KafkaClientSettings.of(broker.bootstrapServers())
+                .withLogin(EmbeddedKafka.SECURITY_PROTOCOL, broker.adminLogin());
+    }
+
+    /** Client settings of one principal, e.g. {@link ServicePrincipal#CAMERA} for a camera agent. */
+    public KafkaClientSettings kafka(ServicePrincipal principal) {
+        return KafkaClientSettings.of(broker.bootstrapServers())
+                .withLogin(EmbeddedKafka.SECURITY_PROTOCOL, logins.get(principal.username()));
+    }
+
+    /** Bootstrap servers and the admin login, for a test's own producer or consumer. */
+    public Map<String, Object> adminClientConfig() {
+        return broker.adminClientConfig();
+    }
+
+    /** The broker's owner-only file of SCRAM logins ({@code <username>=<password>}). */
+    public Path credentialsFile() {
+        return broker.credentialsFile();
     }
 
     public ApplicationContext context() {

@@ -116,7 +116,7 @@ class DashboardApiTest extends RunningPipelineTest {
         String visit = "visit-" + UUID.randomUUID();
         String other = "visit-" + UUID.randomUUID();
         List<String> faceIds = new ArrayList<>();
-        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.bootstrapServers(), TOPICS)) {
+        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.adminClientConfig(), TOPICS)) {
             for (JsonNode m : faces) {
                 faceIds.add(m.get("faceId").asText());
                 tracker.track(m, visit);
@@ -276,7 +276,7 @@ class DashboardApiTest extends RunningPipelineTest {
 
     private static List<Feedback> feedbackFor(String faceId) throws InterruptedException {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig()); // as the broker admin: the test reads and writes any topic
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<Feedback> out = new ArrayList<>();

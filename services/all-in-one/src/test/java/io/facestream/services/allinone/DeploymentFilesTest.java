@@ -8,13 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.pipeline.access.AccessPolicy;
+import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.detect.DetectorProcessor;
+import io.facestream.pipeline.embed.EmbedderProcessor;
 import io.facestream.pipeline.topics.FrameLimits;
+import io.facestream.retraining.dataset.FeedbackProcessor;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.detector.config.DetectorConfig;
 import io.facestream.services.embedder.config.EmbedderConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -167,6 +174,120 @@ class DeploymentFilesTest {
         Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
         assertEquals("false", String.valueOf(env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")), "compose broker auto-create");
         assertTrue(String.valueOf(env.get("KAFKA_PROCESS_ROLES")).contains("controller"), "compose broker is KRaft");
+    }
+
+    // ---- Kafka logins and ACLs ----------------------------------------------------------------------------
+
+    private static final Pattern KAFKA_ACL = Pattern.compile("kafka-acls\\.sh .*--add --allow-principal (\\S+)(.*)");
+    private static final Pattern ACL_OPERATION = Pattern.compile("--operation (\\S+)");
+    private static final Pattern ACL_RESOURCE = Pattern.compile("--(topic|group|transactional-id) (\\S+)");
+
+    /** "TOPIC frames LITERAL READ": one allowed operation on one resource pattern, in Kafka's own names. */
+    private static String acl(String type, String name, String pattern, String operation) {
+        return type.toUpperCase().replace('-', '_') + " " + name + " " + pattern.toUpperCase() + " "
+                + operation.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
+    }
+
+    private static Set<String> expectedAcls(ServicePrincipal principal) {
+        return new AccessPolicy(new Topics(PARTITIONS)).bindings(principal).stream()
+                .map(b -> acl(b.pattern().resourceType().name(), b.pattern().name(), b.pattern().patternType().name(),
+                        b.entry().operation().name()))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static ServicePrincipal principalOf(String service) {
+        return ServicePrincipal.valueOf(service.replace("-service", "").toUpperCase());
+    }
+
+    @Test
+    void kafkaLoginsAreEachServicesOwnWithExactlyItsAcls() {
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        Map<String, Map<String, Object>> users = byName(kinds("KafkaUser"));
+        String init = String.valueOf(map(services().get("topic-init"), "topic-init").get("command"));
+        Map<String, Set<String>> composeAcls = new TreeMap<>();
+        for (String line : init.split("\n")) {
+            Matcher m = KAFKA_ACL.matcher(line);
+            if (m.find()) {
+                String rest = m.group(2);
+                Matcher r = ACL_RESOURCE.matcher(rest);
+                assertTrue(r.find(), "a resource in " + line);
+                String pattern = rest.contains("--resource-pattern-type prefixed") ? "PREFIXED" : "LITERAL";
+                Matcher op = ACL_OPERATION.matcher(rest);
+                while (op.find()) {
+                    composeAcls.computeIfAbsent(m.group(1), k -> new TreeSet<>())
+                            .add(acl(r.group(1).replace("transactional-id", "transactional_id"), r.group(2), pattern,
+                                    op.group(1)));
+                }
+            }
+        }
+        for (String service : services) {
+            ServicePrincipal principal = principalOf(service);
+            String user = principal.username();
+            Map<String, Object> env = stringMap(composeService(service).get("environment"), service);
+            assertEquals(user, env.get("FACESTREAM_KAFKA_USERNAME"), service + ": compose Kafka user");
+            assertTrue(String.valueOf(env.get("FACESTREAM_KAFKA_PASSWORD")).startsWith("${"),
+                    service + ": the compose password comes from the env file, never the file itself");
+            assertTrue(init.contains("--entity-name " + user + " --add-config \"SCRAM-SHA-512=[iterations=4096,password=$${"),
+                    "topic-init makes the SCRAM user " + user);
+            assertEquals(expectedAcls(principal), composeAcls.getOrDefault(principal.principal(), Set.of()),
+                    "topic-init's ACLs of " + user + " and AccessPolicy differ");
+
+            Map<String, Object> container = firstContainer(deployments.get(service));
+            assertEquals(user, env(container).get("FACESTREAM_KAFKA_USERNAME").get("value"), service + ": k8s user");
+            String file = String.valueOf(env(container).get("FACESTREAM_KAFKA_PASSWORD_FILE").get("value"));
+            assertTrue(String.valueOf(podSpec(deployments.get(service)).get("volumes"))
+                    .contains("secretName=" + user + ","), service + " mounts the Secret of its KafkaUser");
+            assertTrue(mounts(deployments.get(service)).stream().anyMatch(mnt -> file.startsWith(mnt.path() + "/")
+                    && mnt.readOnly()), service + ": " + file + " is on a read-only mount");
+
+            Map<String, Object> spec = map(map(users.get(user), "KafkaUser " + user).get("spec"), user + " spec");
+            assertEquals("scram-sha-512", map(spec.get("authentication"), "authentication").get("type"), user);
+            Map<String, Object> authorization = map(spec.get("authorization"), "authorization");
+            assertEquals("simple", authorization.get("type"), user);
+            Set<String> declared = new TreeSet<>();
+            for (Object a : list(authorization.get("acls"), user + " acls")) {
+                Map<String, Object> resource = map(map(a, "acl").get("resource"), "resource");
+                String pattern = "prefix".equals(resource.get("patternType")) ? "PREFIXED" : "LITERAL";
+                String type = String.valueOf(resource.get("type")).replace("transactionalId", "transactional_id");
+                for (Object op : list(map(a, "acl").get("operations"), "operations")) {
+                    declared.add(acl(type, String.valueOf(resource.get("name")), pattern, String.valueOf(op)));
+                }
+            }
+            assertEquals(expectedAcls(principal), declared, "KafkaUser " + user + " and AccessPolicy differ");
+        }
+        assertEquals(services.stream().map(s -> principalOf(s).username()).collect(Collectors.toSet()),
+                users.keySet(), "one KafkaUser per deployed service, and no other");
+    }
+
+    @Test
+    void brokersTakeOnlyLoginsAndDenyWithoutAnAcl() {
+        Map<String, Object> env = map(map(services().get("kafka"), "compose kafka").get("environment"), "kafka env");
+        assertFalse(String.valueOf(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).matches(".*:(PLAINTEXT|SSL)(,|$).*"),
+                "compose: every listener authenticates");
+        assertEquals("org.apache.kafka.metadata.authorizer.StandardAuthorizer", env.get("KAFKA_AUTHORIZER_CLASS_NAME"));
+        assertEquals("false", String.valueOf(env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")));
+        Map<String, Object> kafka = map(map(kinds("Kafka").get(0).get("spec"), "Kafka spec").get("kafka"), "spec.kafka");
+        assertEquals("simple", map(kafka.get("authorization"), "authorization").get("type"));
+        for (Object l : list(kafka.get("listeners"), "listeners")) {
+            Map<String, Object> listener = map(l, "listener");
+            assertEquals("scram-sha-512", map(listener.get("authentication"), "listener authentication").get("type"),
+                    "Strimzi listener " + listener.get("name"));
+            assertNotNull(listener.get("networkPolicyPeers"),
+                    "listener " + listener.get("name") + ": only FaceStream pods may connect (NetworkPolicy)");
+        }
+        assertEquals("SASL_SSL", configMapData().get("FACESTREAM_KAFKA_SECURITY_PROTOCOL"));
+    }
+
+    @Test
+    void theAccessPolicyNamesTheGroupsTheCodeUses() throws Exception {
+        AccessPolicy policy = new AccessPolicy(new Topics(PARTITIONS));
+        assertTrue(policy.of(ServicePrincipal.DETECTOR).groups().contains(DetectorProcessor.STAGE));
+        assertTrue(policy.of(ServicePrincipal.EMBEDDER).groups().contains(EmbedderProcessor.STAGE));
+        assertTrue(policy.of(ServicePrincipal.RETRAINER).groups().contains(FeedbackProcessor.STAGE));
+        Bindable matcherDefault = MatcherConfig.class.getMethod("applicationId").getAnnotation(Bindable.class);
+        assertNotNull(matcherDefault, "MatcherConfig.applicationId has a @Bindable default");
+        assertEquals(AccessPolicy.MATCHER_APPLICATION_ID, matcherDefault.defaultValue(),
+                "the matcher's default application id is the one its ACLs name");
     }
 
     @Test
@@ -598,7 +719,10 @@ class DeploymentFilesTest {
     /** The FACESTREAM_* settings that must not differ between compose and k8s (not the broker, pod or secrets). */
     private static Map<String, String> portable(Map<String, String> settings) {
         Map<String, String> portable = new TreeMap<>(settings);
+        // Kafka logins differ by design (compose: SCRAM over the private network, the password from the env
+        // file; k8s: TLS, the password file of the User Operator's Secret): kafkaLoginsAreEachServicesOwn
         portable.keySet().removeIf(k -> !k.startsWith("FACESTREAM_") || SECURITY_ENV.matcher(k).matches()
+                || k.startsWith("FACESTREAM_KAFKA_")
                 || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID"));
         return portable;
     }
@@ -699,13 +823,23 @@ class DeploymentFilesTest {
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(config + " has no PREFIX", e);
             }
-            for (RecordComponent c : config.getRecordComponents()) {
-                String key = prefix + "." + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-                String env = key.toUpperCase().replace('.', '_').replace('-', '_');
-                names.add(Map.class.isAssignableFrom(c.getType()) ? env + "_*" : env);
-            }
+            addEnvNames(prefix, config, names);
         }
         return names;
+    }
+
+    /** A nested configuration record (e.g. {@code PipelineConfig.KafkaSecurity}) binds under its own PREFIX. */
+    private static void addEnvNames(String prefix, Class<?> config, Set<String> names) {
+        for (RecordComponent c : config.getRecordComponents()) {
+            if (c.getType().isRecord() && c.getType().isAnnotationPresent(ConfigurationProperties.class)) {
+                String nested = c.getType().getAnnotation(ConfigurationProperties.class).value();
+                addEnvNames(prefix + "." + nested, c.getType(), names);
+                continue;
+            }
+            String key = prefix + "." + c.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            String env = key.toUpperCase().replace('.', '_').replace('-', '_');
+            names.add(Map.class.isAssignableFrom(c.getType()) ? env + "_*" : env);
+        }
     }
 
     private static void assertTopicsEqual(Map<String, String> declared, String where) {

@@ -210,7 +210,7 @@ class HamiltonClipReportTest {
 
     private static List<ConsumerRecord<String, byte[]>> read(EmbeddedPipeline pipeline, String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),

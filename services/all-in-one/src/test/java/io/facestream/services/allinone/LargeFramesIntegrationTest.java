@@ -1,5 +1,6 @@
 package io.facestream.services.allinone;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,7 +105,7 @@ class LargeFramesIntegrationTest extends RunningPipelineTest {
         Files.copy(probe, folder.resolve("d-after.jpg"));
         List<String> agentFrames = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        try (CameraAgent agent = new CameraAgent("agent-cam", pipeline.kafka(), TOPICS, Clock.systemUTC());
+        try (CameraAgent agent = new CameraAgent("agent-cam", pipeline.kafka(ServicePrincipal.CAMERA), TOPICS, Clock.systemUTC());
                 FrameSource source = new ImageFolderSource(folder)) {
             assertEquals(3, agent.stream(source, 10, agentFrames::add, skipped::add));
         }

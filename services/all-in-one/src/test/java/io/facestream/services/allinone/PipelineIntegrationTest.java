@@ -264,7 +264,7 @@ class PipelineIntegrationTest extends RunningPipelineTest {
 
     private static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig()); // as the broker admin: the test reads and writes any topic
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -336,7 +336,7 @@ class PipelineIntegrationTest extends RunningPipelineTest {
 
     private static KafkaConsumer<String, byte[]> consumer() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig()); // as the broker admin: the test reads and writes any topic
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

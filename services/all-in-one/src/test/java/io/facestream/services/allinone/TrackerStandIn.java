@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,15 +36,16 @@ public final class TrackerStandIn implements AutoCloseable {
 
     static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-    private final String bootstrapServers;
+    private final Map<String, Object> client;
     private final Topics topics;
     private final KafkaProducer<String, byte[]> producer;
 
-    public TrackerStandIn(String bootstrapServers, Topics topics) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param client bootstrap servers and a login that may write {@code matches} and {@code sightings} */
+    public TrackerStandIn(Map<String, Object> client, Topics topics) {
+        this.client = Map.copyOf(client);
         this.topics = topics;
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -87,7 +88,7 @@ public final class TrackerStandIn implements AutoCloseable {
     /** The detector's box of a face, read from {@code faces}; empty when it is not found within 15 s. */
     public Optional<BoundingBox> boxOf(String faceId) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(client);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "stand-in-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
 import io.facestream.inference.testing.TestModels;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
 import io.facestream.schema.Frame;
@@ -312,7 +313,7 @@ class WalkByTrackingTest {
     /** The committed records of a topic, from the beginning to its current end. */
     private static List<ConsumerRecord<String, byte[]>> read(String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
@@ -331,9 +332,8 @@ class WalkByTrackingTest {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(pipeline.kafka(ServicePrincipal.CAMERA).producer(4 << 20), new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     private static List<Path> images(Path dir) throws IOException {

@@ -341,7 +341,7 @@ class DashboardBrowserTest {
         visit = "visit-" + UUID.randomUUID();
         String hall = "visit-" + UUID.randomUUID();
         String best = faces.get(0).get("faceId").asText();
-        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.bootstrapServers(), TOPICS)) {
+        try (TrackerStandIn tracker = new TrackerStandIn(pipeline.adminClientConfig(), TOPICS)) {
             BoundingBox box = tracker.boxOf(best).orElseThrow(() -> new AssertionError("no box for " + best));
             tracker.track(faces.get(0), visit);
             visitFaces.add(best);
@@ -614,7 +614,7 @@ class DashboardBrowserTest {
     /** Every committed feedback record for the face: read to the first one, then 3 s more for duplicates. */
     private static List<Feedback> feedbackFor(String faceId) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
+        p.putAll(pipeline.adminClientConfig()); // as the broker admin: the test reads and writes any topic
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "dashboard-test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,5 +1,6 @@
 package io.facestream.services.dashboard.faces;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceEmbedding;
@@ -37,7 +38,7 @@ public class RecentFaces {
 
     public RecentFaces(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        follower = new TopicFollower("recent-faces", config.kafka(), List.of(topics.embeddings().name()),
+        follower = new TopicFollower("recent-faces", config.kafka(ServicePrincipal.DASHBOARD), List.of(topics.embeddings().name()),
                 CAPACITY, this::add).start();
     }
 

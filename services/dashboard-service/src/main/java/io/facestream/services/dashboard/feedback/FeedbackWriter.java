@@ -1,5 +1,6 @@
 package io.facestream.services.dashboard.feedback;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Feedback;
 import io.facestream.services.common.config.PipelineConfig;
@@ -23,7 +24,7 @@ public class FeedbackWriter {
 
     public FeedbackWriter(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        producer = new KafkaProducer<>(config.kafka().producer(), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(config.kafka(ServicePrincipal.DASHBOARD).producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
     public void write(Feedback feedback) {

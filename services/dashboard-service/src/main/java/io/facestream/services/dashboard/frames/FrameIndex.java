@@ -1,5 +1,6 @@
 package io.facestream.services.dashboard.frames;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
@@ -64,10 +65,10 @@ public class FrameIndex {
 
     public FrameIndex(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = config.kafka().follower(FrameLimits.MAX_RECORD_BYTES);
+        Properties p = config.kafka(ServicePrincipal.DASHBOARD).follower(FrameLimits.MAX_RECORD_BYTES);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         reader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        follower = new TopicFollower("frame-index", config.kafka(), List.of(topics.frames().name()),
+        follower = new TopicFollower("frame-index", config.kafka(ServicePrincipal.DASHBOARD), List.of(topics.frames().name()),
                 REPLAYED_PER_PARTITION, FrameLimits.MAX_RECORD_BYTES, this::add).start();
     }
 

@@ -1,5 +1,6 @@
 package io.facestream.services.dashboard.stats;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
@@ -48,7 +49,7 @@ public class PipelineStats {
 
     public PipelineStats(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        follower = new TopicFollower("pipeline-stats", config.kafka(),
+        follower = new TopicFollower("pipeline-stats", config.kafka(ServicePrincipal.DASHBOARD),
                 List.of(topics.frameResults().name(), topics.matches().name()), -1, this::apply).start();
     }
 

@@ -1,5 +1,6 @@
 package io.facestream.services.detector.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.detect.DetectorProcessor;
 import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.pipeline.detect.SkipReason;
@@ -53,7 +54,7 @@ public class DetectorStage {
             }
         };
         stage = new TransactionalStage(new StageConfig(DetectorProcessor.STAGE, pipeline.instanceId(),
-                pipeline.kafka(), topics.frames().name(), config.maxBatch(), config.maxWait(),
+                pipeline.kafka(ServicePrincipal.DETECTOR), topics.frames().name(), config.maxBatch(), config.maxWait(),
                 FrameLimits.MAX_RECORD_BYTES), new DetectorProcessor(topics, detector, metrics)).start();
         registry.gauge("facestream.consumer.lag", java.util.List.of(io.micrometer.core.instrument.Tag.of("stage",
                 DetectorProcessor.STAGE)), stage, TransactionalStage::lag);

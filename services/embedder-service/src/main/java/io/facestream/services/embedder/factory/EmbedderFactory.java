@@ -5,6 +5,7 @@ import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.topics.Topics;
@@ -31,7 +32,7 @@ public class EmbedderFactory {
             ModelDirectory dir, EmbedderConfig config) {
         CropEmbedder initial = new CropEmbedder(new FaceEmbedder(models.mobileFaceNet(), config.maxBatch()),
                 dir.embeddingModelVersion());
-        return new ActiveModelFollower<>(pipeline.kafka(), topics, MODEL_NAME, initial,
+        return new ActiveModelFollower<>(pipeline.kafka(ServicePrincipal.EMBEDDER), topics, MODEL_NAME, initial,
                 dir.embeddingModelVersion(), (version, artifact) -> new CropEmbedder(new FaceEmbedder(
                         MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()), config.maxBatch()),
                         version.getVersion())).start();

@@ -1,5 +1,6 @@
 package io.facestream.services.embedder.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.embed.EmbedderProcessor;
 import io.facestream.pipeline.model.ActiveModelFollower;
@@ -25,7 +26,7 @@ public class EmbedderStage {
                 .publishPercentileHistogram().register(registry);
         EmbedderProcessor processor = new EmbedderProcessor(topics, embedder::current);
         stage = new TransactionalStage(new StageConfig(EmbedderProcessor.STAGE, pipeline.instanceId(),
-                pipeline.kafka(), topics.faces().name(), config.maxBatch(), config.maxWait()),
+                pipeline.kafka(ServicePrincipal.EMBEDDER), topics.faces().name(), config.maxBatch(), config.maxWait()),
                 batch -> {
                     var outputs = batches.record(() -> processor.process(batch));
                     registry.counter("facestream.embeddings", "stage", EmbedderProcessor.STAGE)

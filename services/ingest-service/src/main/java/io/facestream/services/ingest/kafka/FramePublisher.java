@@ -1,5 +1,6 @@
 package io.facestream.services.ingest.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
@@ -26,7 +27,7 @@ public class FramePublisher {
 
     public FramePublisher(PipelineConfig config, Topics topics) {
         this.topics = topics;
-        Properties p = config.kafka().producer(FrameLimits.MAX_RECORD_BYTES);
+        Properties p = config.kafka(ServicePrincipal.INGEST).producer(FrameLimits.MAX_RECORD_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }

@@ -50,7 +50,7 @@ class CameraAgentTest {
         write("d-last.png", 1000);
 
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
-            KafkaClientSettings client = KafkaClientSettings.of(kafka.bootstrapServers());
+            KafkaClientSettings client = new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings());
             try (Admin admin = Admin.create(client.admin())) {
                 // A topic left at Kafka's 1 MiB default, as a misconfigured deployment would have it.
                 TopicCreator.createAll(admin, List.of(TopicSpec.of(TOPICS.frames().name(), 1)

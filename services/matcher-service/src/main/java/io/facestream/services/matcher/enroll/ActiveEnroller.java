@@ -9,6 +9,7 @@ import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.topics.Topics;
@@ -32,7 +33,7 @@ public class ActiveEnroller {
         MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
                 8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate());
-        follower = new ActiveModelFollower<>(pipeline.kafka(), topics, MobileFaceNet.MODEL_NAME, initial,
+        follower = new ActiveModelFollower<>(pipeline.kafka(ServicePrincipal.MATCHER), topics, MobileFaceNet.MODEL_NAME, initial,
                 dir.embeddingModelVersion(), (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
                         new FaceEmbedder(MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()),
                                 8)), version.getVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate()))

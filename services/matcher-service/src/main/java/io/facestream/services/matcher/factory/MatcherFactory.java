@@ -4,6 +4,7 @@ import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.micronaut.context.annotation.Bean;
@@ -23,7 +24,7 @@ public class MatcherFactory {
     @Singleton
     @Bean(preDestroy = "close")
     GalleryReplica galleryReplica(PipelineConfig config, Topics topics, GalleryView view) throws InterruptedException {
-        GalleryReplica replica = new GalleryReplica(config.kafka(), topics, view).start();
+        GalleryReplica replica = new GalleryReplica(config.kafka(ServicePrincipal.MATCHER), topics, view).start();
         if (!replica.awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException("gallery replica did not catch up within 60 s");
         }

@@ -1,6 +1,7 @@
 package io.facestream.services.matcher.kafka;
 
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
@@ -33,7 +34,7 @@ public class GalleryWriter {
     public GalleryWriter(PipelineConfig config, Topics topics, GalleryView view) {
         this.topics = topics;
         this.view = view;
-        producer = new KafkaProducer<>(config.kafka().producer(), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(config.kafka(ServicePrincipal.MATCHER).producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
     public void putIdentity(Identity identity) {

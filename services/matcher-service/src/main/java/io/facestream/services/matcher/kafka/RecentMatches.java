@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.sightings.TrackFaces;
 import io.facestream.pipeline.topics.Topics;
@@ -45,7 +46,7 @@ public class RecentMatches {
         this.capacity = config.recentMatches();
         this.trackFaces = new TrackFaces(config.sightingFaces(), config.facesPerSighting());
         // Start far enough back to fill the buffer after a restart.
-        follower = new TopicFollower("recent-matches", pipeline.kafka(), List.of(topics.matches().name()),
+        follower = new TopicFollower("recent-matches", pipeline.kafka(ServicePrincipal.MATCHER), List.of(topics.matches().name()),
                 capacity, this::add).start();
     }
 

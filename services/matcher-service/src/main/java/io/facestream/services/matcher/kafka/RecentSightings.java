@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.sightings.SightingsView;
 import io.facestream.pipeline.topics.Topics;
@@ -40,7 +41,7 @@ public class RecentSightings {
         this.topics = topics;
         this.view = new SightingsView(config.recentSightings());
         // The latest states of a compacted topic are at its end: this many records per partition refill the view.
-        follower = new TopicFollower("recent-sightings", pipeline.kafka(),
+        follower = new TopicFollower("recent-sightings", pipeline.kafka(ServicePrincipal.MATCHER),
                 List.of(topics.sightings().name()), config.recentSightings(), this::add).start();
     }
 

@@ -9,6 +9,7 @@ import io.facestream.matching.topology.CameraSettings;
 import io.facestream.matching.topology.MatchConfig;
 import io.facestream.matching.topology.MatchingTopology;
 import io.facestream.matching.topology.TrackConfig;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
@@ -49,9 +50,9 @@ public class MatchingStreams {
                 new TrackDecision(config.trackThreshold(), config.trackMinFaces(), config.trackMinMargin(),
                         config.topK()),
                 config.trackQuietClose().toMillis(), TrackConfig.DEFAULT_PUNCTUATE_INTERVAL_MS);
-        Properties p = new Properties();
+        // the matcher's own login and every other common client setting, then the Streams settings
+        Properties p = pipeline.kafka(ServicePrincipal.MATCHER).streams();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");

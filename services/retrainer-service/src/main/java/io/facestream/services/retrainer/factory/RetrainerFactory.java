@@ -8,6 +8,7 @@ import io.facestream.inference.model.ModelDirectory;
 import io.facestream.inference.model.ModelFile;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
@@ -56,13 +57,13 @@ public class RetrainerFactory {
     @Singleton
     @Bean(preDestroy = "close")
     ModelAnnouncer modelAnnouncer(PipelineConfig pipeline, Topics topics) {
-        return new ModelAnnouncer(pipeline.kafka(), topics);
+        return new ModelAnnouncer(pipeline.kafka(ServicePrincipal.RETRAINER), topics);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     ModelCatalog modelCatalog(PipelineConfig pipeline, Topics topics) throws InterruptedException {
-        return new ModelCatalog(pipeline.kafka(), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
+        return new ModelCatalog(pipeline.kafka(ServicePrincipal.RETRAINER), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
     }
 
     @Singleton
@@ -71,7 +72,7 @@ public class RetrainerFactory {
             throws InterruptedException {
         // The one read of the gallery also feeds the dataset: enrollment crops are labelled faces, and
         // erasures are known (caught up) before any label is applied.
-        return new GalleryMigration(pipeline.kafka(), topics, new GalleryMigration.Listener() {
+        return new GalleryMigration(pipeline.kafka(ServicePrincipal.RETRAINER), topics, new GalleryMigration.Listener() {
             @Override
             public void enrolled(GallerySample sample) {
                 try {

@@ -1,5 +1,6 @@
 package io.facestream.services.retrainer.kafka;
 
+import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
 import io.facestream.pipeline.topics.Topics;
@@ -51,10 +52,10 @@ public class FeedbackStage {
         this.dataset = dataset;
         this.jobs = jobs;
         this.config = config;
-        this.crops = new RecentCrops(pipeline.kafka(), topics, new CropCache(config.cropCacheBytes()),
+        this.crops = new RecentCrops(pipeline.kafka(ServicePrincipal.RETRAINER), topics, new CropCache(config.cropCacheBytes()),
                 config.cropLookBack(), Duration.ofSeconds(10)).start();
         this.stage = new TransactionalStage(new StageConfig(FeedbackProcessor.STAGE, pipeline.instanceId(),
-                pipeline.kafka(), topics.feedback().name(), 64, Duration.ofMillis(200)),
+                pipeline.kafka(ServicePrincipal.RETRAINER), topics.feedback().name(), 64, Duration.ofMillis(200)),
                 new FeedbackProcessor(topics, dataset, crops::crop, pipeline.enrollmentGate())).start();
         if (config.retrainAfterFeedback() > 0) {
             trigger.scheduleWithFixedDelay(this::maybeRetrain, 1, 1, TimeUnit.SECONDS);
