@@ -2,6 +2,7 @@ package io.facestream.services.dashboard.review;
 
 import io.facestream.schema.Decision;
 import io.facestream.schema.Match;
+import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.feedback.FeedbackController;
 import io.facestream.services.matcher.http.MatchView;
 import io.facestream.services.matcher.kafka.RecentMatches;
@@ -11,7 +12,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * barely above the threshold, or barely ahead of the second), most recent first, until labelled.
  */
 @Controller("/api/v1/review")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class ReviewController {
 
     /** Cosine margin under which a KNOWN decision is worth a second look. */
