@@ -7,6 +7,7 @@ import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Verdict;
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.matcher.kafka.GalleryWriter;
 import io.micronaut.core.annotation.Nullable;
@@ -87,6 +88,9 @@ public class FeedbackController {
         if (verdict == Verdict.NEW_IDENTITY ? blank(body.name()) : blank(body.identityId())) {
             return HttpResponse.badRequest(new Problem(verdict == Verdict.NEW_IDENTITY ? "'name' is required"
                     : "'identityId' is required for " + verdict));
+        }
+        if (verdict == Verdict.NEW_IDENTITY && InputLimits.nameProblem("name", body.name()).isPresent()) {
+            return HttpResponse.badRequest(new Problem(InputLimits.nameProblem("name", body.name()).get()));
         }
         FaceEmbedding face = faces.get(body.faceId()).orElse(null);
         if (face == null) {
