@@ -2,9 +2,11 @@ package io.facestream.cli.pipeline;
 
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +39,11 @@ public final class CameraCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<String> badCamera = InputLimits.cameraIdProblem(cameraId);
+        if (badCamera.isPresent()) {
+            System.err.println("ERROR --camera: " + badCamera.get());
+            return 2;
+        }
         if (!(fps > 0)) {
             System.err.println("ERROR --fps must be positive");
             return 2;

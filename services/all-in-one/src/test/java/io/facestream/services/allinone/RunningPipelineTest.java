@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of the API tests: one all-in-one pipeline per test class on any free ports, with an operator and a
- * viewer account, closed (services before broker) after the class.
+ * Base of the API tests: one all-in-one pipeline per test class on any free ports, with an operator, a viewer
+ * and a camera account, closed (services before broker) after the class.
  */
 abstract class RunningPipelineTest {
 
@@ -25,6 +25,7 @@ abstract class RunningPipelineTest {
     static final Topics TOPICS = new Topics(4);
     static final String OPERATOR = basic("op", "op-password");
     static final String VIEWER = basic("watcher", "watcher-password");
+    static final String CAMERA = basic("cam", "cam-password");
 
     /**
      * These tests publish bursts of photos (some the same scene re-encoded) and check what each frame yields;
@@ -45,6 +46,10 @@ abstract class RunningPipelineTest {
         Map<String, Object> users = new HashMap<>(EmbeddedPipeline.account("op", "op-password", "operator"));
         users.putAll(EmbeddedPipeline.account("watcher", "watcher-password", "viewer"));
         users.putAll(EVERY_FRAME_DETECTED);
+        users.putAll(EmbeddedPipeline.account("cam", "cam-password", "camera"));
+        // A throttled address waits a minute (default 1 s), so that how fast this machine runs a test's attempts
+        // cannot decide whether they are throttled (HttpHardeningTest).
+        users.put("facestream.security.login-throttle.initial-backoff", "60s");
         pipeline = EmbeddedPipeline.start(data, TestModels.dir(), 0, 0, users);
         base = pipeline.baseUrl();
     }

@@ -2,6 +2,7 @@ package io.facestream.services.dashboard.cameras;
 
 import io.facestream.matching.topology.CameraSettings;
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.dashboard.stats.PipelineStats;
 import io.facestream.services.matcher.config.MatcherConfig;
 import io.micronaut.core.annotation.Nullable;
@@ -12,7 +13,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
 
 /** Cameras: their match threshold and whether they are matched at all, changed at run time. */
 @Controller("/api/v1/cameras")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class CamerasController {
 
     private final CameraSettings settings;
@@ -56,6 +56,10 @@ public class CamerasController {
     @Put("/{cameraId}")
     @Secured(Roles.OPERATOR)
     public HttpResponse<?> update(@PathVariable String cameraId, @Body CameraUpdate body) {
+        Optional<String> badCamera = InputLimits.cameraIdProblem(cameraId);
+        if (badCamera.isPresent()) {
+            return HttpResponse.badRequest(new Problem(badCamera.get()));
+        }
         if (body == null || (body.threshold() == null && body.enabled() == null)) {
             return HttpResponse.badRequest(new Problem("send 'threshold' (a cosine) and/or 'enabled'"));
         }

@@ -1,18 +1,18 @@
 package io.facestream.services.dashboard.faces;
 
 import io.facestream.schema.FaceEmbedding;
+import io.facestream.services.common.security.Roles;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import java.nio.ByteBuffer;
 
 /** Thumbnails: the aligned face crop of a recent face. */
 @Controller("/api/v1/faces")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class FacesController {
 
     private final RecentFaces faces;

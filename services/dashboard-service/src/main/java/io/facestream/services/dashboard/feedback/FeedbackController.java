@@ -4,6 +4,7 @@ import io.facestream.matching.gallery.GalleryView;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Verdict;
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.dashboard.faces.RecentFaces;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

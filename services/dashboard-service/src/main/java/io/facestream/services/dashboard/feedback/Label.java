@@ -1,6 +1,7 @@
 package io.facestream.services.dashboard.feedback;
 
 import io.facestream.schema.Verdict;
+import io.facestream.services.common.validation.InputLimits;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -27,8 +28,11 @@ public record Label(Verdict verdict, String identityId, String name, boolean add
             throw new IllegalArgumentException("'verdict' must be one of " + Arrays.stream(Verdict.values())
                     .map(Enum::name).collect(Collectors.joining(", ")));
         }
-        if (v == Verdict.NEW_IDENTITY && blank(name)) {
-            throw new IllegalArgumentException("'name' is required");
+        if (v == Verdict.NEW_IDENTITY) {
+            // the same limits as creating an identity: length, no control or bidi-override characters
+            InputLimits.nameProblem("name", name).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
         }
         if (v != Verdict.NEW_IDENTITY && blank(identityId)) {
             throw new IllegalArgumentException("'identityId' is required for " + v);

@@ -5,6 +5,7 @@ import io.facestream.schema.Decision;
 import io.facestream.schema.Match;
 import io.facestream.schema.Sighting;
 import io.facestream.services.dashboard.faces.RecentFaces;
+import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.feedback.FeedbackController;
 import io.facestream.services.dashboard.feedback.Labeller;
 import io.facestream.services.matcher.http.MatchView;
@@ -17,7 +18,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +32,7 @@ import java.util.Set;
  * to no sighting the dashboard knows — a tracked face is decided with its sighting.
  */
 @Controller("/api/v1/review")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class ReviewController {
 
     /** Cosine margin under which a KNOWN decision is worth a second look (the same for faces and sightings). */

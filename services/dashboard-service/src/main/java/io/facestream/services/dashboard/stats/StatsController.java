@@ -1,15 +1,15 @@
 package io.facestream.services.dashboard.stats;
 
+import io.facestream.services.common.security.Roles;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /** Frames, faces and matches per camera over time, and the distribution of match scores. */
 @Controller("/api/v1/stats")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class StatsController {
 
     private final PipelineStats stats;

@@ -4,6 +4,7 @@ import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
+import io.facestream.services.common.validation.InputLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,9 +37,9 @@ public final class CameraAgent implements AutoCloseable {
     private long seq;
 
     public CameraAgent(String cameraId, KafkaClientSettings kafka, Topics topics, Clock clock) {
-        if (cameraId == null || cameraId.isBlank()) {
-            throw new IllegalArgumentException("a camera needs an id");
-        }
+        InputLimits.cameraIdProblem(cameraId).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         this.cameraId = cameraId;
         this.topics = topics;
         this.clock = clock;

@@ -3,6 +3,8 @@ package io.facestream.services.ingest.http;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.schema.Frame;
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.validation.ImageTypes;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.ingest.kafka.FramePublisher;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.http.HttpResponse;
@@ -21,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,11 +57,20 @@ public class FramesController {
     public record Rejected(String error) {
     }
 
-    @Post(consumes = {MediaType.IMAGE_JPEG, MediaType.IMAGE_PNG, MediaType.APPLICATION_OCTET_STREAM})
+    // Any type is routed here so that an unsupported one gets 415 with the reason: a route that does not match
+    // the type falls through to the security rules, which answer 403.
+    @Post(consumes = MediaType.ALL)
     public HttpResponse<?> publish(@QueryValue @Nullable String camera, @Body byte[] image,
             @Header("Content-Type") @Nullable String contentType) {
         if (camera == null || camera.isBlank()) {
             return HttpResponse.badRequest(new Rejected("query parameter 'camera' is required"));
+        }
+        Optional<String> badCamera = InputLimits.cameraIdProblem(camera);
+        if (badCamera.isPresent()) {
+            return HttpResponse.badRequest(new Rejected(badCamera.get()));
+        }
+        if (!ImageTypes.accepted(contentType)) {
+            return HttpResponse.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(new Rejected(ImageTypes.refusal(contentType)));
         }
         if (image == null || image.length == 0) {
             return HttpResponse.badRequest(new Rejected("the body is empty; send the JPEG or PNG bytes"));

@@ -3,13 +3,15 @@ package io.facestream.services.matcher.http;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.services.common.validation.ImageTypes;
+import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,11 +29,12 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Enrollment: who is in the gallery, with which photos; erasure on delete. */
 @Controller("/api/v1/identities")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class IdentitiesController {
 
@@ -70,8 +73,9 @@ public class IdentitiesController {
     @Post
     @Secured(Roles.OPERATOR)
     public HttpResponse<?> create(@Body NewIdentity body) {
-        if (body == null || body.name() == null || body.name().isBlank()) {
-            return HttpResponse.badRequest(new Problem("'name' is required"));
+        Optional<String> problem = InputLimits.nameProblem("name", body == null ? null : body.name());
+        if (problem.isPresent()) {
+            return HttpResponse.badRequest(new Problem(problem.get()));
         }
         String id = UUID.randomUUID().toString();
         writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(body.name().strip())
@@ -80,9 +84,14 @@ public class IdentitiesController {
     }
 
     @Secured(Roles.OPERATOR)
-    @Post(value = "/{id}/faces", consumes = {MediaType.IMAGE_JPEG, MediaType.IMAGE_PNG,
-        MediaType.APPLICATION_OCTET_STREAM})
-    public HttpResponse<?> enroll(@PathVariable String id, @Body byte[] image) {
+    // Any type is routed here so that an unsupported one gets 415 with the reason: a route that does not match
+    // the type falls through to the security rules, which answer 403.
+    @Post(value = "/{id}/faces", consumes = MediaType.ALL)
+    public HttpResponse<?> enroll(@PathVariable String id, @Body byte[] image,
+            @Header("Content-Type") @Nullable String contentType) {
+        if (!ImageTypes.accepted(contentType)) {
+            return HttpResponse.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(new Problem(ImageTypes.refusal(contentType)));
+        }
         if (gallery.identity(id).isEmpty()) {
             return HttpResponse.notFound(new Problem("no identity " + id));
         }

@@ -1,5 +1,6 @@
 package io.facestream.services.matcher.http;
 
+import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.kafka.RecentMatches;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -9,13 +10,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import java.util.List;
 import org.reactivestreams.Publisher;
 
 /** Matches out: the most recent ones, and a live stream of server-sent events. */
 @Controller("/api/v1/matches")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 public class MatchesController {
 
     private static final int MAX_LIMIT = 500;

@@ -20,7 +20,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
-import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ import java.util.regex.Pattern;
  * files; an operator starts a retraining (one at a time) and everyone signed in watches its progress.
  */
 @Controller("/api/v1/models")
-@Secured(SecurityRule.IS_AUTHENTICATED)
+@Secured({Roles.VIEWER, Roles.OPERATOR})
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ModelsController {
 

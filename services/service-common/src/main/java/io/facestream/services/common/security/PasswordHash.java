@@ -10,12 +10,13 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Salted PBKDF2-HMAC-SHA256 password hashes in the form {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}
- * (Base64). Only hashes are kept; comparison is constant-time.
+ * (Base64). Only hashes are kept; comparison is constant-time. New hashes use {@link #ITERATIONS} (OWASP's
+ * 600,000 for PBKDF2-HMAC-SHA256); the count travels in the hash, so older hashes (60,000) still verify.
  */
 public final class PasswordHash {
 
     private static final String PREFIX = "pbkdf2-sha256";
-    private static final int ITERATIONS = 60_000;
+    public static final int ITERATIONS = 600_000;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,9 +25,17 @@ public final class PasswordHash {
     }
 
     public static String hash(String password) {
+        return hash(password, ITERATIONS);
+    }
+
+    /** A hash with a chosen iteration count (tests of old hashes; never below 1). */
+    public static String hash(String password, int iterations) {
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be positive: " + iterations);
+        }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        return PREFIX + "$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
+        return PREFIX + "$" + iterations + "$" + b64(salt) + "$" + b64(derive(password, salt, iterations));
     }
 
     /**
