@@ -67,8 +67,11 @@ class DeploymentFilesTest {
 
     private static final String WORK_DIR_ENV = "FACESTREAM_RETRAINER_WORK_DIR";
 
-    /** What a service module references when it loads the ACTIVE version announced on {@code models}. */
-    private static final String FOLLOWS_ACTIVE_MODELS = "ActiveModelFollower";
+    /**
+     * What a service module references when it loads a version announced on {@code models}: every such load
+     * goes through the store and signature checks.
+     */
+    private static final String FOLLOWS_ACTIVE_MODELS = "TrustedModelStore";
 
     /** Settings of the HTTP APIs' accounts and sign-in (the matcher's and the retrainer's must be the same). */
     private static final Pattern SECURITY_ENV =
