@@ -66,13 +66,17 @@ public final class AccessPolicy {
         put(new Access(ServicePrincipal.DETECTOR, Set.of(frames),
                 Set.of(faces, frameResults, topics.frames().deadLetterTopic()),
                 Set.of(DETECTOR_STAGE), Set.of(DETECTOR_STAGE + "-"), Set.of()));
-        put(new Access(ServicePrincipal.EMBEDDER, Set.of(faces, models),
-                Set.of(embeddings, topics.faces().deadLetterTopic()),
+        // models.dlq: the embedder and the matcher's enrollment dead-letter model records they refuse, and read
+        // their earlier letters back so that a replayed record is refused once (ModelDeadLetters)
+        String modelLetters = topics.models().deadLetterTopic();
+        put(new Access(ServicePrincipal.EMBEDDER, Set.of(faces, models, modelLetters),
+                Set.of(embeddings, topics.faces().deadLetterTopic(), modelLetters),
                 Set.of(EMBEDDER_STAGE), Set.of(EMBEDDER_STAGE + "-"), Set.of()));
         // matches and sightings: the matches and sightings APIs follow them (RecentMatches, RecentSightings)
-        put(new Access(ServicePrincipal.MATCHER, Set.of(embeddings, gallery, identities, models, matches, sightings),
+        put(new Access(ServicePrincipal.MATCHER, Set.of(embeddings, gallery, identities, models, matches, sightings,
+                modelLetters),
                 // enrollment writes gallery and identities; the topology matches, sightings and dead letters
-                Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities),
+                Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities, modelLetters),
                 Set.of(matcherApplicationId), Set.of(matcherApplicationId), Set.of(matcherApplicationId)));
         // frames: a sighting's snapshot is its best frame, read back from the topic (FrameIndex)
         put(new Access(ServicePrincipal.DASHBOARD, Set.of(embeddings, frameResults, matches, frames), Set.of(feedback),

@@ -18,17 +18,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * matters: {@code <model>/<version>} holds each version's latest state (CANDIDATE → ACTIVE/REJECTED → RETIRED),
  * and the bare {@code <model>} key holds the version that is ACTIVE now — the record {@link ActiveModelFollower}
  * loads. A rejected candidate is therefore never written under the bare key and can never replace what serves.
- * Every write waits for the broker's acknowledgement.
+ * Every record is signed ({@link ModelSigner}) with the state it announces, so loaders can tell this
+ * retrainer's records from anyone else's, and every write waits for the broker's acknowledgement.
  */
 public final class ModelAnnouncer implements AutoCloseable {
 
     private static final Duration ACK_WITHIN = Duration.ofSeconds(30);
 
     private final Topics topics;
+    private final ModelSigner signer;
     private final KafkaProducer<String, byte[]> producer;
 
-    public ModelAnnouncer(KafkaClientSettings kafka, Topics topics) {
+    public ModelAnnouncer(KafkaClientSettings kafka, Topics topics, ModelSigner signer) {
         this.topics = topics;
+        this.signer = signer;
         producer = new KafkaProducer<>(kafka.producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -59,7 +62,8 @@ public final class ModelAnnouncer implements AutoCloseable {
         }
     }
 
-    private void send(String key, ModelVersion value) {
+    private void send(String key, ModelVersion unsigned) {
+        ModelVersion value = signer.sign(unsigned);
         try {
             producer.send(new ProducerRecord<>(topics.models().name(), key, topics.models().encode(value)))
                     .get(ACK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every version of one model as the {@code models} topic tells it (keys as in {@link ModelAnnouncer}): each
  * version's latest state and the ACTIVE pointer. For the model API and for the retrainer, which trains from
- * the active version.
+ * the active version. Only records signed by the retrainer with artifacts inside the model store are taken
+ * ({@link TrustedModelStore#verifySignature}); any other is skipped with a warning (the embedder, which loads
+ * models, dead-letters it). {@link #artifact} checks the file itself before a caller reads it.
  */
 public final class ModelCatalog implements AutoCloseable {
 
@@ -27,13 +30,15 @@ public final class ModelCatalog implements AutoCloseable {
 
     private final String modelName;
     private final Topics topics;
+    private final TrustedModelStore trust;
     private final Map<String, ModelVersion> versions = new ConcurrentHashMap<>();
     private volatile ModelVersion active;
     private final TopicFollower follower;
 
-    public ModelCatalog(KafkaClientSettings kafka, Topics topics, String modelName) {
+    public ModelCatalog(KafkaClientSettings kafka, Topics topics, String modelName, TrustedModelStore trust) {
         this.modelName = modelName;
         this.topics = topics;
+        this.trust = trust;
         this.follower = new TopicFollower("model-catalog-" + modelName, kafka,
                 List.of(topics.models().name()), -1, this::apply);
     }
@@ -55,6 +60,14 @@ public final class ModelCatalog implements AutoCloseable {
     /** The ACTIVE version, or empty while the pre-trained model serves. */
     public Optional<ModelVersion> active() {
         return Optional.ofNullable(active);
+    }
+
+    /**
+     * The verified artifact of a version (inside the store, signed, SHA-256 as signed): the only way a caller
+     * of the catalog gets a file to load.
+     */
+    public Path artifact(ModelVersion version) throws RejectedRecordException {
+        return trust.verify(version);
     }
 
     /** Every version, newest first. */
@@ -91,13 +104,14 @@ public final class ModelCatalog implements AutoCloseable {
         }
         try {
             ModelVersion v = topics.models().decode(r.value());
+            trust.verifySignature(v);
             if (pointer) {
                 active = v;
             } else {
                 versions.put(v.getVersion(), v);
             }
         } catch (RejectedRecordException e) {
-            LOG.warn("skipping undecodable models record at offset {}: {}", r.offset(), e.getMessage());
+            LOG.warn("skipping models record {} at offset {} ({}): {}", r.key(), r.offset(), e.kind(), e.getMessage());
         }
     }
 

@@ -52,9 +52,13 @@ public record Topic<V>(String name, int partitions, boolean compacted, Serde<V> 
         return name + ".dlq";
     }
 
-    /** Configured like this topic, with room for the dead letter's headers above its record size limit. */
+    /**
+     * Kept like this topic (a compacted topic's settings only mean something there: its dead letters keep the
+     * broker's default retention), with room for the dead letter's headers above its record size limit.
+     */
     public TopicSpec deadLetterSpec() {
-        TopicSpec spec = withConfigs(TopicSpec.of(deadLetterTopic(), partitions));
+        TopicSpec plain = TopicSpec.of(deadLetterTopic(), partitions);
+        TopicSpec spec = compacted ? plain : withConfigs(plain);
         String max = configs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         return max == null ? spec : spec.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(Integer.parseInt(max) + DeadLetter.HEADROOM_BYTES));

@@ -165,7 +165,8 @@ public final class Topics {
                 feedback, models)) {
             specs.add(t.spec());
         }
-        for (Topic<?> consumed : List.of(frames, faces, embeddings, feedback)) {
+        // models.dlq: records the embedder and the matcher refuse to load (forged, outside the model store).
+        for (Topic<?> consumed : List.of(frames, faces, embeddings, feedback, models)) {
             specs.add(consumed.deadLetterSpec());
         }
         return specs;

@@ -11,6 +11,9 @@ import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.ModelStatus;
 import io.facestream.schema.ModelVersion;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,10 @@ import org.junit.jupiter.api.Test;
 class ModelAnnouncerTest {
 
     private static final Topics TOPICS = new Topics(1);
+    private static final Path STORE = Path.of("/models");
+    private static final KeyPair KEYS = keys();
+    private static final ModelSigner SIGNER = new ModelSigner(KEYS.getPrivate(), STORE);
+    private static final TrustedModelStore TRUST = new TrustedModelStore(STORE, List.of(KEYS.getPublic()));
 
     @Test
     void candidatesAndRejectionsStayUnderTheirOwnKeyAndActivationMovesThePointerAndRetiresThePrevious()
@@ -41,8 +48,9 @@ class ModelAnnouncerTest {
                 TopicCreator.createAll(admin, List.of(TOPICS.models().spec()), Duration.ofSeconds(20));
             }
             List<String> keys = new ArrayList<>();
-            try (ModelAnnouncer announcer = new ModelAnnouncer(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS);
-                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn")
+            try (ModelAnnouncer announcer = new ModelAnnouncer(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS,
+                    SIGNER);
+                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn", TRUST)
                             .start(Duration.ofSeconds(30));
                     var keysSeen = new io.facestream.pipeline.follow.TopicFollower("keys", new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()),
                             List.of("models"), -1, r -> keys.add(r.key())).start()) {
@@ -82,23 +90,35 @@ class ModelAnnouncerTest {
             }
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(), new StringSerializer(),
                     new ByteArraySerializer());
-                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn")
+                    ModelCatalog catalog = new ModelCatalog(new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), TOPICS, "mfn", TRUST)
                             .start(Duration.ofSeconds(30))) {
                 // v1 was active; v2's pointer was written, then the process died: v2's record still says
                 // CANDIDATE and v1's still says ACTIVE.
-                send(producer, "mfn/v1", version("v1", ModelStatus.ACTIVE, 1));
-                send(producer, "mfn/v2", version("v2", ModelStatus.CANDIDATE, 2));
-                send(producer, "mfn", version("v2", ModelStatus.ACTIVE, 2));
+                send(producer, "mfn/v1", SIGNER.sign(version("v1", ModelStatus.ACTIVE, 1)));
+                send(producer, "mfn/v2", SIGNER.sign(version("v2", ModelStatus.CANDIDATE, 2)));
+                send(producer, "mfn", SIGNER.sign(version("v2", ModelStatus.ACTIVE, 2)));
+                // Neither a forged pointer nor a forged version enters the catalog.
+                send(producer, "mfn", version("v9", ModelStatus.ACTIVE, 9));
+                send(producer, "mfn/v9", version("v9", ModelStatus.CANDIDATE, 9));
                 assertTrue(catalog.sync(Duration.ofSeconds(30)));
                 assertEquals(ModelStatus.ACTIVE, catalog.version("v2").orElseThrow().getStatus());
                 assertEquals(ModelStatus.RETIRED, catalog.version("v1").orElseThrow().getStatus());
-                assertEquals("v2", catalog.active().orElseThrow().getVersion());
+                assertEquals("v2", catalog.active().orElseThrow().getVersion(), "the unsigned v9 pointer is skipped");
+                assertEquals(List.of("v2", "v1"), catalog.versions().stream().map(ModelVersion::getVersion).toList());
             }
         }
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String key, ModelVersion v) throws Exception {
         producer.send(new ProducerRecord<>(TOPICS.models().name(), key, TOPICS.models().encode(v))).get();
+    }
+
+    private static KeyPair keys() {
+        try {
+            return KeyPairGenerator.getInstance(ModelSignatures.ALGORITHM).generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ModelVersion version(String v, ModelStatus status, long second) {

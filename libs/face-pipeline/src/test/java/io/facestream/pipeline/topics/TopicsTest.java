@@ -35,9 +35,9 @@ class TopicsTest {
     }
 
     @Test
-    void sightingsAreCompactedAndKeyedLikeTheCameraTopics() {
+    void sightingsAreCompactedAndDeadLettersKeptLikeTheirSource() {
         assertTrue(specs.get("sightings").compacted());
         assertEquals(4, specs.get("sightings").partitions());
-        assertEquals(Map.of(), specs.get("faces.dlq").configs());
+        assertEquals(specs.get("faces").configs(), specs.get("faces.dlq").configs(), "a dead-letter topic is kept like its source");
     }
 }

@@ -25,7 +25,9 @@ public final class ModelStore {
     private final Path root;
 
     public ModelStore(Path root) throws IOException {
-        this.root = Files.createDirectories(root);
+        // Absolute and without . or .. segments: the artifact URIs derive from it, and loaders refuse any
+        // URI with such a segment (TrustedModelStore).
+        this.root = Files.createDirectories(root.toAbsolutePath().normalize());
     }
 
     /** One stored version. */

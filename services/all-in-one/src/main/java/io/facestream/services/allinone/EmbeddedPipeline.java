@@ -8,6 +8,7 @@ import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.pipeline.access.AccessPolicy;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
+import io.facestream.pipeline.model.ModelKeys;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.security.PasswordHash;
 import io.micronaut.context.ApplicationContext;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -89,6 +91,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
             props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
             props.put("facestream.retrainer.work-dir", dataDir.resolve("retrainer").toString());
             props.put("facestream.retrainer.model-store", dataDir.resolve("model-store").toString());
+            // Model signing: a key pair made once per data directory and kept there (the private key 0600), so
+            // versions rolled out before a restart still verify after it; the embedder and the enrollment API
+            // load only what the retrainer signed, from this store.
+            ModelKeys.KeyPairFiles keys = ModelKeys.ensureKeyPair(dataDir.resolve("keys"));
+            props.put("facestream.retrainer.signing-key", keys.signingKey().toString());
+            props.put("facestream.models.public-keys", List.of(keys.publicKey().toString()));
+            props.put("facestream.models.store", dataDir.resolve("model-store").toString());
             props.put("micronaut.server.port", port);
             // Login cookies are signed with a secret made for this start: restarting logs everybody out, and no
             // secret sits in any configuration file.

@@ -15,6 +15,7 @@ import io.facestream.pipeline.embed.EmbedderProcessor;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.retraining.dataset.FeedbackProcessor;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.services.common.config.ModelTrustConfig;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.detector.config.DetectorConfig;
 import io.facestream.services.embedder.config.EmbedderConfig;
@@ -74,8 +75,16 @@ class DeploymentFilesTest {
 
     private static final String WORK_DIR_ENV = "FACESTREAM_RETRAINER_WORK_DIR";
 
-    /** What a service module references when it loads the ACTIVE version announced on {@code models}. */
-    private static final String FOLLOWS_ACTIVE_MODELS = "ActiveModelFollower";
+    /** Model signing (README, "Model signing"): what loaders trust, and the retrainer's private key. */
+    private static final String TRUSTED_STORE_ENV = "FACESTREAM_MODELS_STORE";
+    private static final String PUBLIC_KEYS_ENV = "FACESTREAM_MODELS_PUBLIC_KEYS";
+    private static final String SIGNING_KEY_ENV = "FACESTREAM_RETRAINER_SIGNING_KEY";
+
+    /**
+     * What a service module references when it loads a version announced on {@code models}: every such load
+     * goes through the store and signature checks.
+     */
+    private static final String FOLLOWS_ACTIVE_MODELS = "TrustedModelStore";
 
     /** Settings of the HTTP APIs' accounts and sign-in (the matcher's and the retrainer's must be the same). */
     private static final Pattern SECURITY_ENV =
@@ -480,6 +489,76 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void thePublicKeyReachesEveryModelLoaderAndThePrivateKeyOnlyTheRetrainer() throws IOException {
+        Set<String> loaders = servicesReferencing(FOLLOWS_ACTIVE_MODELS);
+        Map<String, Map<String, Object>> deployments = byName(kinds("Deployment"));
+        String composeStore = String.valueOf(stringMap(composeService(RETRAINER).get("environment"), RETRAINER)
+                .get(MODEL_STORE_ENV));
+        String k8sStore = k8sSettings(deployments.get(RETRAINER)).get(MODEL_STORE_ENV);
+        for (String service : services) {
+            Map<String, Object> env = stringMap(composeService(service).get("environment"), service);
+            Map<String, String> k8s = k8sSettings(deployments.get(service));
+            boolean loader = loaders.contains(service);
+            boolean retrainer = service.equals(RETRAINER);
+            if (loader && !retrainer) {
+                // the store they trust is the one the retrainer writes (its artifact URIs point there)
+                assertEquals(composeStore, env.get(TRUSTED_STORE_ENV), "docker-compose.yml " + service);
+                assertEquals(k8sStore, k8s.get(TRUSTED_STORE_ENV), "k8s " + service);
+            }
+            if (loader) {
+                String key = String.valueOf(env.get(PUBLIC_KEYS_ENV));
+                assertTrue(composeVolumes(service).stream().anyMatch(v -> v.target().equals(key) && v.readOnly()),
+                        "docker-compose.yml: " + service + " mounts the public key " + key + " read-only");
+                String k8sKey = k8s.get(PUBLIC_KEYS_ENV);
+                assertNotNull(k8sKey, "k8s: " + service + " sets " + PUBLIC_KEYS_ENV);
+                assertTrue(mounts(deployments.get(service)).stream().anyMatch(m -> m.readOnly()
+                        && k8sKey.startsWith(m.path() + "/")), "k8s: " + service + " mounts the public key " + k8sKey);
+            }
+            List<ComposeVolume> privateMounts = composeVolumes(service).stream()
+                    .filter(v -> v.source().contains("model-signing-key")).toList();
+            // the signing key's Secret, not the Kafka login and CA Secrets every service mounts
+            List<String> secrets = secretVolumes(deployments.get(service)).stream()
+                    .filter(name -> name.contains("model-signing")).toList();
+            if (retrainer) {
+                String key = String.valueOf(env.get(SIGNING_KEY_ENV));
+                assertTrue(privateMounts.stream().anyMatch(v -> v.target().equals(key) && v.readOnly()),
+                        "docker-compose.yml: the retrainer mounts its signing key " + key + " read-only");
+                assertEquals(List.of("facestream-model-signing-key"), secrets, "k8s: the retrainer's Secret");
+                String k8sKey = k8s.get(SIGNING_KEY_ENV);
+                assertTrue(mounts(deployments.get(service)).stream().anyMatch(m -> k8sKey.startsWith(m.path() + "/")),
+                        "k8s: the retrainer mounts its signing key " + k8sKey);
+            } else {
+                assertEquals(List.of(), privateMounts, "docker-compose.yml: only the retrainer sees the signing key");
+                assertEquals(List.of(), secrets, "k8s: only the retrainer mounts the signing key's Secret");
+                assertNull(env.get(SIGNING_KEY_ENV), service);
+                assertNull(k8s.get(SIGNING_KEY_ENV), service);
+            }
+        }
+        assertEquals(List.of(), kinds("Secret"), "k8s: no Secret is committed (the README says how to make it)");
+        for (Path f : List.of(root.resolve("docker-compose.yml"), root.resolve("k8s"))) {
+            try (Stream<Path> files = Files.walk(f)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String text = Files.readString(file);
+                    assertFalse(text.contains("BEGIN PRIVATE KEY") || text.contains("BEGIN PUBLIC KEY"),
+                            file + " holds a key; keys are made at deployment, never committed");
+                }
+            }
+        }
+    }
+
+    /** The Secrets a Deployment's pod mounts (in any container, init containers included). */
+    private static List<String> secretVolumes(Map<String, Object> deployment) {
+        List<String> secrets = new ArrayList<>();
+        for (Object v : list(podSpec(deployment).getOrDefault("volumes", List.of()), "volumes")) {
+            Object secret = map(v, "volume").get("secret");
+            if (secret != null) {
+                secrets.add(String.valueOf(map(secret, "secret").get("secretName")));
+            }
+        }
+        return secrets;
+    }
+
+    @Test
     void everyServiceThatLoadsActiveModelsMountsTheModelStoreWhereTheRetrainerWritesIt() throws IOException {
         Set<String> loaders = servicesReferencing(FOLLOWS_ACTIVE_MODELS);
         assertTrue(loaders.containsAll(Set.of("embedder-service", "matcher-service", RETRAINER)),
@@ -815,8 +894,8 @@ class DeploymentFilesTest {
     /** FACESTREAM_* names of every configuration record component; a map component ends in {@code _*}. */
     private static Set<String> configurationEnvNames() {
         Set<String> names = new TreeSet<>();
-        for (Class<?> config : List.of(PipelineConfig.class, DetectorConfig.class, EmbedderConfig.class,
-                MatcherConfig.class, RetrainerConfig.class)) {
+        for (Class<?> config : List.of(PipelineConfig.class, ModelTrustConfig.class, DetectorConfig.class,
+                EmbedderConfig.class, MatcherConfig.class, RetrainerConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);

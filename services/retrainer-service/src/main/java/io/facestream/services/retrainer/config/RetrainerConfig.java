@@ -17,6 +17,9 @@ import java.time.Duration;
  *
  * @param workDir the labelled faces and each job's snapshot, outputs and report
  * @param modelStore where model versions are stored (their artifact URIs point into it)
+ * @param signingKey the Ed25519 private key (PKCS#8, PEM or DER, readable by its owner only) every announced
+ *     version is signed with; its public key must be one of {@code facestream.models.public-keys}. No default
+ *     outside the embedded modes, which make a pair per data directory
  * @param retrainAfterFeedback start a job once this many faces were labelled since the last one; 0 = only
  *     on an operator's request
  * @param gateMargin a candidate's held-out macro-F1 must beat the serving model's by at least this
@@ -30,6 +33,7 @@ import java.time.Duration;
 public record RetrainerConfig(
         @Bindable(defaultValue = "retrainer") @NotBlank String workDir,
         @Bindable(defaultValue = "model-store") @NotBlank String modelStore,
+        @NotBlank String signingKey,
         @Bindable(defaultValue = "200") @Min(0) int retrainAfterFeedback,
         @Nullable String lastFrozenStage,
         @Nullable @Min(1) Integer steps,

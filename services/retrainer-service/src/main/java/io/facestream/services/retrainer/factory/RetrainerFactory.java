@@ -10,8 +10,12 @@ import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.model.ActiveModelFollower;
+import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
+import io.facestream.pipeline.model.ModelKeys;
+import io.facestream.pipeline.model.ModelSigner;
+import io.facestream.pipeline.model.TrustedModelStore;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.retraining.dataset.FeedbackDataset;
 import io.facestream.retraining.gallery.GalleryMigration;
@@ -19,6 +23,8 @@ import io.facestream.retraining.job.RetrainJobs;
 import io.facestream.retraining.rollout.ModelRollout;
 import io.facestream.retraining.store.ModelStore;
 import io.facestream.schema.GallerySample;
+import io.facestream.schema.ModelVersion;
+import io.facestream.services.common.config.ModelTrustConfig;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.facestream.training.crop.FaceCropper;
@@ -54,16 +60,31 @@ public class RetrainerFactory {
         return new ModelStore(Path.of(config.modelStore()));
     }
 
+    /**
+     * Signs what this retrainer announces. It does not start with a key the loaders would not trust: every
+     * version it rolled out would be refused.
+     */
     @Singleton
-    @Bean(preDestroy = "close")
-    ModelAnnouncer modelAnnouncer(PipelineConfig pipeline, Topics topics) {
-        return new ModelAnnouncer(pipeline.kafka(ServicePrincipal.RETRAINER), topics);
+    ModelSigner modelSigner(RetrainerConfig config, ModelTrustConfig trust) {
+        ModelSigner signer = new ModelSigner(ModelKeys.readPrivateKey(Path.of(config.signingKey())),
+                Path.of(config.modelStore()));
+        signer.requireTrustedBy(trust.keys(), ModelTrustConfig.PREFIX + ".public-keys");
+        return signer;
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    ModelCatalog modelCatalog(PipelineConfig pipeline, Topics topics) throws InterruptedException {
-        return new ModelCatalog(pipeline.kafka(ServicePrincipal.RETRAINER), topics, MobileFaceNet.MODEL_NAME).start(START_WITHIN);
+    ModelAnnouncer modelAnnouncer(PipelineConfig pipeline, Topics topics, ModelSigner signer) {
+        return new ModelAnnouncer(pipeline.kafka(ServicePrincipal.RETRAINER), topics, signer);
+    }
+
+    /** The versions on {@code models} that this retrainer's own store and the trusted keys vouch for. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ModelCatalog modelCatalog(PipelineConfig pipeline, Topics topics, RetrainerConfig config, ModelTrustConfig trust)
+            throws InterruptedException {
+        return new ModelCatalog(pipeline.kafka(ServicePrincipal.RETRAINER), topics, MobileFaceNet.MODEL_NAME,
+                new TrustedModelStore(Path.of(config.modelStore()), trust.keys())).start(START_WITHIN);
     }
 
     @Singleton
@@ -108,10 +129,19 @@ public class RetrainerFactory {
     @Bean(preDestroy = "close")
     RetrainJobs retrainJobs(RetrainerConfig config, FeedbackDataset dataset, ModelRollout rollout,
             ModelCatalog catalog, ModelDirectory dir, FaceModels models, ImageDecoder decoder, Clock clock) {
-        // Train from what serves: the ACTIVE version's artifact, or the pre-trained weights.
-        RetrainJobs.BaseModel base = () -> catalog.active()
-                .map(v -> ActiveModelFollower.artifactPath(v.getArtifactUri()))
-                .orElse(dir.file(ModelFile.MOBILEFACENET));
+        // Train from what serves: the ACTIVE version's verified artifact, or the pre-trained weights.
+        RetrainJobs.BaseModel base = () -> {
+            ModelVersion active = catalog.active().orElse(null);
+            if (active == null) {
+                return dir.file(ModelFile.MOBILEFACENET);
+            }
+            try {
+                return catalog.artifact(active);
+            } catch (RejectedRecordException e) {
+                throw new IllegalStateException("the active version " + active.getVersion() + " cannot be trained "
+                        + "from (" + e.kind() + "): " + e.getMessage(), e);
+            }
+        };
         return new RetrainJobs(dataset, Path.of(config.workDir()), config.training(),
                 Engine.getEngine("PyTorch").defaultDevice(), base, reference(config, models, decoder), rollout,
                 MobileFaceNet.MODEL_NAME, clock);

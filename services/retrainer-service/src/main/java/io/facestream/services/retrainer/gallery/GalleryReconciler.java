@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.pipeline.embed.CropEmbedder;
-import io.facestream.pipeline.model.ActiveModelFollower;
+import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.model.ModelCatalog;
 import io.facestream.retraining.gallery.GalleryMigration;
 import io.facestream.retraining.job.RetrainJobs;
@@ -12,7 +12,6 @@ import io.facestream.schema.ModelVersion;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,10 +54,12 @@ public class GalleryReconciler {
         }
         try {
             if (embedder == null || !embedder.modelVersion().equals(active.getVersion())) {
-                Path artifact = ActiveModelFollower.artifactPath(active.getArtifactUri());
-                if (!ActiveModelFollower.sha256(artifact).equalsIgnoreCase(active.getSha256())) {
-                    LOG.error("active version {}: artifact {} does not match its SHA-256", active.getVersion(),
-                            artifact);
+                Path artifact;
+                try {
+                    artifact = catalog.artifact(active);
+                } catch (RejectedRecordException e) {
+                    LOG.error("active version {} is not loaded ({}): {}", active.getVersion(), e.kind(),
+                            e.getMessage());
                     return;
                 }
                 embedder = new CropEmbedder(new FaceEmbedder(MobileFaceNet.open(artifact,
@@ -70,7 +71,7 @@ public class GalleryReconciler {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("gallery reconciliation failed, retried in the next round: {}", e.getMessage());
         }
     }
