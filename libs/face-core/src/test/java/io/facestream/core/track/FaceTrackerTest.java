@@ -74,7 +74,7 @@ class FaceTrackerTest {
     void aDifferentPersonInTheSamePlaceAfterTheGapIsANewTrack() {
         observe("a0", "f0", 0, box(100, 100), A);
         observe("a1", "f1", 200, box(100, 100), A);
-        FaceTracker.Assignment b = observe("b0", "f2", 3_000, box(100, 100), B);
+        FaceTracker.Assignment b = observe("b0", "f2", 3_201, box(100, 100), B);
         assertTrue(b.opened());
         assertEquals(List.of("a0"), b.ended().stream().map(Track::id).toList());
     }
@@ -147,7 +147,8 @@ class FaceTrackerTest {
     void endIdleAndEndAllReportTheTracksTheyEnd() {
         observe("a0", "f0", 0, box(0, 0), A);
         observe("b0", "f1", 1_000, box(300, 0), B);
-        assertEquals(List.of("a0"), tracker.endIdle(2_500).stream().map(Track::id).toList());
+        // a0 was last seen 3.5 s ago (more than the 3 s gap), b0 2.5 s ago
+        assertEquals(List.of("a0"), tracker.endIdle(3_500).stream().map(Track::id).toList());
         assertEquals(List.of("b0"), tracker.endAll().stream().map(Track::id).toList());
         assertTrue(tracker.isEmpty());
     }
