@@ -560,7 +560,7 @@ function sightingReviewItem(item) {
   const best = bestCandidate(item);
   const node = el('li', {
     className: 'review-item', 'data-testid': 'sighting-review-item', 'data-sighting-id': item.sightingId,
-    'data-camera': item.cameraId,
+    'data-camera': item.cameraId, 'data-best-face-id': item.bestFaceId,
   });
   const result = el('span', { className: 'result', 'data-testid': 'review-result' });
   const details = el('div', { className: 'details' },

@@ -42,11 +42,12 @@ class DashboardApiTest extends RunningPipelineTest {
         String simmId = json(send("POST", "/api/v1/identities", "{\"name\":\"John Simm\"}", OPERATOR)).get("id").asText();
         assertEquals(201, sendBytes("/api/v1/identities/" + simmId + "/faces", Files.readAllBytes(simm.get(0))).statusCode());
 
-        // A stranger's face lands in the review queue with a thumbnail.
+        // A stranger's face is a sighting nobody was recognised in: it lands in the review queue with a thumbnail.
         String stranger = publish("door", photos("faces-dev/human_samples/stock_emotions_a").get(0));
-        JsonNode item = await(() -> find(get("/api/v1/review?limit=50", VIEWER), stranger), "review item");
+        JsonNode item = await(() -> sightingOf(get("/api/v1/review/sightings?limit=50", VIEWER), stranger),
+                "review item");
         assertEquals("UNKNOWN", item.get("reason").asText());
-        String faceId = item.get("faceId").asText();
+        String faceId = item.get("bestFaceId").asText();
         HttpResponse<byte[]> crop = HTTP.send(request(item.get("thumbnailUrl").asText(), VIEWER).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, crop.statusCode());
@@ -72,7 +73,8 @@ class DashboardApiTest extends RunningPipelineTest {
         assertEquals(1, written.size(), "exactly one feedback record");
         assertEquals(simmId, written.get(0).getIdentityId());
         assertEquals("op", written.get(0).getOperator());
-        assertTrue(find(get("/api/v1/review?limit=50", VIEWER), stranger) == null, "labelled faces leave the queue");
+        assertTrue(sightingOf(get("/api/v1/review/sightings?limit=50", VIEWER), stranger) == null,
+                "a sighting whose faces are labelled leaves the queue");
 
         // A camera's threshold changes without a restart: at 0.99 even John Simm is UNKNOWN there.
         assertEquals(200, send("PUT", "/api/v1/cameras/strict", "{\"threshold\":0.99}", OPERATOR).statusCode());
@@ -112,7 +114,8 @@ class DashboardApiTest extends RunningPipelineTest {
         String frameB = publish("door-s", visitor.get(1));
         List<JsonNode> faces = new ArrayList<>(await(() -> matchesOf(frameA), "match of frame A"));
         faces.addAll(await(() -> matchesOf(frameB), "match of frame B"));
-        // ... grouped into one track, as the tracker will: the same matches again, carrying the track id.
+        // ... grouped into one more track, on a camera of its own so that the real tracker's sightings of these
+        // frames (on door-s) do not mix in: the same matches again, carrying this track's id.
         String visit = "visit-" + UUID.randomUUID();
         String other = "visit-" + UUID.randomUUID();
         List<String> faceIds = new ArrayList<>();
@@ -122,11 +125,11 @@ class DashboardApiTest extends RunningPipelineTest {
                 tracker.track(m, visit);
             }
             String best = faceIds.get(0);
-            tracker.write(sighting(visit, "door-s", 10, 10, best, frameA).setFaceCount(1).build());
+            tracker.write(sighting(visit, "visit-door", 10, 10, best, frameA).setFaceCount(1).build());
             tracker.write(sighting(other, "hall-s", 20, 20, "f", "fr").setDecision(Decision.KNOWN)
                     .setIdentityId("p").setName("Pat").setMargin(0.3).build());
             // The visit goes on after the other one: a newer state replaces its first one.
-            tracker.write(sighting(visit, "door-s", 30, 31, best, frameA).setFaceCount(faceIds.size())
+            tracker.write(sighting(visit, "visit-door", 30, 31, best, frameA).setFaceCount(faceIds.size())
                     .setState(SightingState.CLOSED).build());
         }
         JsonNode items = await(() -> {
@@ -167,9 +170,9 @@ class DashboardApiTest extends RunningPipelineTest {
         }
 
         // Filters, one sighting by id, its faces.
-        assertEquals(List.of(visit), ids(json(get("/api/v1/sightings?camera=door-s", VIEWER))));
+        assertEquals(List.of(visit), ids(json(get("/api/v1/sightings?camera=visit-door", VIEWER))));
         assertEquals(List.of(other), ids(json(get("/api/v1/sightings?camera=hall-s&decision=KNOWN", VIEWER))));
-        assertEquals(List.of(), ids(json(get("/api/v1/sightings?camera=door-s&decision=KNOWN", VIEWER))));
+        assertEquals(List.of(), ids(json(get("/api/v1/sightings?camera=visit-door&decision=KNOWN", VIEWER))));
         assertEquals("CLOSED", json(get("/api/v1/sightings/" + visit, VIEWER)).get("state").asText());
         assertEquals(404, get("/api/v1/sightings/nope", VIEWER).statusCode());
         List<String> listed = new ArrayList<>();
@@ -251,6 +254,17 @@ class DashboardApiTest extends RunningPipelineTest {
         List<String> out = new ArrayList<>();
         page.get("items").forEach(n -> out.add(n.get("sightingId").asText()));
         return out;
+    }
+
+    /** The sighting whose best face is of this frame, in a list of sightings; null when absent. */
+    private static JsonNode sightingOf(HttpResponse<String> list, String frameId) {
+        JsonNode page = json(list);
+        for (JsonNode n : page.has("items") ? page.get("items") : page) {
+            if (n.get("bestFrameId").asText().equals(frameId)) {
+                return n;
+            }
+        }
+        return null;
     }
 
     private static JsonNode find(HttpResponse<String> list, String frameId) {

@@ -178,7 +178,7 @@ class DashboardBrowserTest {
 
         showTab(browser, "review");
         WebElement item = waitForReviewItem(browser, frameId);
-        String faceId = item.getAttribute("data-face-id");
+        String faceId = faceIdOf(item);
         assertEquals("UNKNOWN", item.findElement(By.cssSelector("[data-testid=decision]")).getText());
         new Select(item.findElement(By.cssSelector("[data-testid=relabel-select]"))).selectByValue(target);
         WebElement relabel = item.findElement(By.cssSelector("[data-testid=relabel]"));
@@ -253,7 +253,7 @@ class DashboardBrowserTest {
             assertTrue(viewer.findElements(By.id("identity-create")).isEmpty());
             assertTrue(viewer.findElements(By.cssSelector("[data-testid=identity-delete]")).isEmpty());
 
-            String faceId = item.getAttribute("data-face-id");
+            String faceId = faceIdOf(item);
             String body = JSON.writeValueAsString(Map.of("faceId", faceId, "verdict", "NOT_THIS_PERSON"));
             HttpResponse<String> refused = send("POST", "/api/v1/feedback", body.getBytes(StandardCharsets.UTF_8),
                     "application/json", VIEWER, VIEWER_PASSWORD);
@@ -475,13 +475,23 @@ class DashboardBrowserTest {
                 .getAttribute("data-live-view")));
     }
 
+    private static String faceIdOf(WebElement reviewItem) {
+        String face = reviewItem.getAttribute("data-face-id");
+        return face != null ? face : reviewItem.getAttribute("data-best-face-id");
+    }
+
     private static void showTab(WebDriver driver, String tab) {
         driver.findElement(By.id("tab-" + tab)).click();
         wait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("panel-" + tab)));
     }
 
+    /**
+     * The review item of a frame's face: the face's own, or (the tracker makes every face part of a sighting)
+     * that of the sighting whose best face it is.
+     */
     private static WebElement waitForReviewItem(WebDriver driver, String frameId) {
-        By item = By.cssSelector("[data-testid=review-item][data-face-id^='" + frameId + "']");
+        By item = By.cssSelector("[data-testid=review-item][data-face-id^='" + frameId + "'], "
+                + "[data-testid=sighting-review-item][data-best-face-id^='" + frameId + "']");
         return wait(driver, PIPELINE).pollingEvery(Duration.ofSeconds(1)).withMessage(() -> "no review item for frame "
                 + frameId + "; " + diagnose(null)).until(d -> {
             List<WebElement> found = d.findElements(item);
