@@ -83,7 +83,7 @@ public final class DetectorProcessor implements BatchProcessor {
                     throw in.rejected();
                 }
                 boolean sheddable = !Integer.valueOf(i).equals(newest.get(in.frame().getCameraId()));
-                emit(detector.detect(in.frame(), sheddable), out);
+                emit(detector.detect(in.frame(), sheddable), in.record(), out);
             } catch (RejectedRecordException e) {
                 out.add(DeadLetters.of(STAGE, in.record(), e));
                 listener.deadLetter(e.kind());
@@ -92,13 +92,16 @@ public final class DetectorProcessor implements BatchProcessor {
         return out;
     }
 
-    private void emit(FrameDetector.Detection d, List<StageOutput> out) {
+    private void emit(FrameDetector.Detection d, ConsumerRecord<String, byte[]> frame, List<StageOutput> out) {
         Topic<FaceCrop> faces = topics.faces();
         Topic<FrameResult> results = topics.frameResults();
         for (FaceCrop f : d.faces()) {
             out.add(StageOutput.of(faces.name(), f.getCameraId(), faces.encode(f)));
         }
         FrameResult result = d.result();
+        // where the frame is, so the dashboard can read one back without following the whole frames topic
+        result.setFramePartition(frame.partition());
+        result.setFrameOffset(frame.offset());
         out.add(StageOutput.of(results.name(), result.getCameraId(), results.encode(result)));
         if (d.skipped().isPresent()) {
             listener.skipped(result.getCameraId(), d.skipped().get());

@@ -5,6 +5,7 @@ import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
+import io.facestream.schema.FrameResult;
 import io.facestream.services.common.config.PipelineConfig;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
@@ -26,21 +27,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the recent frames are in the {@code frames} topic, so the dashboard can show the frame a sighting's
- * best face was found in without keeping any image: it remembers frame id → (partition, offset) for the last
- * {@link #CAPACITY} frames (about 100 bytes each) and reads a frame back from Kafka when one is asked for. The
- * topic's retention, not the dashboard's memory, bounds how long a snapshot stays available.
+ * best face was found in without keeping any image: it follows {@code frame-results} (whose records say where
+ * their frame is, a few hundred bytes each, never the frames themselves), remembers frame id → (partition,
+ * offset) for the last {@link #CAPACITY} frames (about 100 bytes each) and reads one frame back from Kafka when
+ * it is asked for. The topic's retention, not the dashboard's memory, bounds how long a snapshot stays available.
  */
 @Context
 public class FrameIndex {
 
     /** Frames remembered: at 5 frames/s per camera, 10 cameras' last ~15 minutes. */
     public static final int CAPACITY = 50_000;
-    /**
-     * Frames per partition re-read at start. Far fewer than {@link #CAPACITY}: learning a frame's offset means
-     * reading the frame (up to 16 MB), so a restart re-indexes only the last minutes; older sightings then show
-     * their best face's crop instead of the frame.
-     */
-    static final int REPLAYED_PER_PARTITION = 500;
+    /** Frame results per partition re-read at start: enough to refill the index across 4 partitions. */
+    static final int REPLAYED_PER_PARTITION = CAPACITY / 4;
     private static final Logger LOG = LoggerFactory.getLogger(FrameIndex.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
@@ -68,18 +66,21 @@ public class FrameIndex {
         Properties p = config.kafka(ServicePrincipal.DASHBOARD).follower(FrameLimits.MAX_RECORD_BYTES);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         reader = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        follower = new TopicFollower("frame-index", config.kafka(ServicePrincipal.DASHBOARD), List.of(topics.frames().name()),
-                REPLAYED_PER_PARTITION, FrameLimits.MAX_RECORD_BYTES, this::add).start();
+        follower = new TopicFollower("frame-index", config.kafka(ServicePrincipal.DASHBOARD),
+                List.of(topics.frameResults().name()), REPLAYED_PER_PARTITION, this::add).start();
     }
 
     private void add(ConsumerRecord<String, byte[]> r) {
         try {
-            Frame f = topics.frames().valueSerde().deserializer().deserialize(r.topic(), r.value());
-            synchronized (positions) {
-                positions.put(f.getFrameId(), new Position(r.partition(), r.offset()));
+            FrameResult result = topics.frameResults().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            if (result.getFramePartition() != null && result.getFrameOffset() != null) {
+                synchronized (positions) {
+                    positions.put(result.getFrameId(), new Position(result.getFramePartition(),
+                            result.getFrameOffset()));
+                }
             }
         } catch (SerializationException | NullPointerException e) {
-            LOG.debug("skipping frames record at partition {} offset {}", r.partition(), r.offset());
+            LOG.debug("skipping frame-results record at partition {} offset {}", r.partition(), r.offset());
         }
     }
 
