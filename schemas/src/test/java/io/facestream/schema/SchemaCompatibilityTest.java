@@ -163,7 +163,10 @@ class SchemaCompatibilityTest {
   void aReleasedTypeWithoutCurrentSchemaIsReported() {
     Function<String, Optional<Schema>> frameDeleted =
         name -> name.equals("io.facestream.schema.Frame") ? Optional.empty() : generatedSchema(name);
-    assertEquals(List.of("v1 io.facestream.schema.Frame"), releasedWithoutCurrent(RELEASED, frameDeleted));
+    List<String> expected = RELEASED.releases().stream()
+        .map(release -> "v" + release.version() + " io.facestream.schema.Frame").toList();
+    assertEquals(List.of("v1 io.facestream.schema.Frame", "v2 io.facestream.schema.Frame"), expected);
+    assertEquals(expected, releasedWithoutCurrent(RELEASED, frameDeleted));
   }
 
   @Test
