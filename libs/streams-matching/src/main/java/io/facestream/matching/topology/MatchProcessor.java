@@ -3,6 +3,7 @@ package io.facestream.matching.topology;
 import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetter;
+import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Candidate;
@@ -44,8 +45,11 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     private final Set<String> syncedVersions = new HashSet<>();
     private ProcessorContext<String, byte[]> context;
 
+    private final DeadLetterListener deadLetters;
+
     MatchProcessor(Topics topics, MatchConfig config, GalleryView gallery, Clock clock, CameraSettings cameras,
-            GallerySync sync) {
+            GallerySync sync, DeadLetterListener deadLetters) {
+        this.deadLetters = deadLetters;
         this.cameras = cameras;
         this.sync = sync;
         this.topics = topics;
@@ -69,6 +73,10 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
             }
             Match m = match(e, vector);
             byte[] bytes = topics.matches().encode(m);
+            if (bytes.length > MatchBounds.MAX_MATCH_BYTES) {
+                throw new RejectedRecordException("match-too-large", "the match would be " + bytes.length
+                        + " bytes, limit " + MatchBounds.MAX_MATCH_BYTES);
+            }
             context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
         } catch (RejectedRecordException e) {
             RecordMetadata meta = context.recordMetadata().orElseThrow();
@@ -76,8 +84,15 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
                     meta.offset());
             RecordHeaders headers = new RecordHeaders();
             letter.headers().forEach(headers::add);
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+            byte[] value = record.value();
+            if (value != null && value.length > MatchBounds.MAX_DEAD_LETTER_VALUE_BYTES) {
+                headers.add(MatchBounds.TRUNCATED_HEADER,
+                        Integer.toString(value.length).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                value = java.util.Arrays.copyOf(value, MatchBounds.MAX_DEAD_LETTER_VALUE_BYTES);
+            }
+            context.forward(new Record<>(record.key(), value, record.timestamp(), headers),
                     MatchingTopology.DEAD_LETTER_SINK);
+            deadLetters.deadLettered("matcher", e.kind());
         }
     }
 
@@ -128,7 +143,10 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
         List<Candidate> candidates = new ArrayList<>(top.size());
         for (ScoredIdentity s : top) {
             String name = gallery.identity(s.identityId()).map(Identity::getDisplayName).orElse(null);
-            candidates.add(Candidate.newBuilder().setIdentityId(s.identityId()).setName(name).setScore(s.score()).build());
+            // bounded whatever the identities topic holds, so a match always fits in a record (MatchBounds)
+            candidates.add(Candidate.newBuilder()
+                    .setIdentityId(MatchBounds.truncate(s.identityId(), MatchBounds.MAX_ID_CHARS))
+                    .setName(MatchBounds.truncate(name, MatchBounds.MAX_NAME_CHARS)).setScore(s.score()).build());
         }
         double threshold = cameras.threshold(e.getCameraId(), config.thresholdFor(e.getCameraId()));
         Decision decision = !top.isEmpty() && top.get(0).score() >= threshold ? Decision.KNOWN : Decision.UNKNOWN;
