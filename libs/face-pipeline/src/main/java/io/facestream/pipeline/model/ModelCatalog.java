@@ -1,5 +1,7 @@
 package io.facestream.pipeline.model;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * version's latest state and the ACTIVE pointer. For the model API and for the retrainer, which trains from
  * the active version.
  */
-public final class ModelCatalog implements AutoCloseable {
+public final class ModelCatalog implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
 
@@ -99,6 +101,12 @@ public final class ModelCatalog implements AutoCloseable {
         } catch (RejectedRecordException e) {
             LOG.warn("skipping undecodable models record at offset {}: {}", r.offset(), e.getMessage());
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override
