@@ -1,5 +1,7 @@
 package io.facestream.services.dashboard.faces;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceEmbedding;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@link #CAPACITY} are forgotten; feedback on them is refused as unknown.
  */
 @Context
-public class RecentFaces {
+public class RecentFaces implements Monitored {
 
     public static final int CAPACITY = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(RecentFaces.class);
@@ -59,5 +61,11 @@ public class RecentFaces {
     @PreDestroy
     void close() {
         follower.close();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

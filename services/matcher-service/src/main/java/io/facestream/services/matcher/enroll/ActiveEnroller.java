@@ -1,5 +1,8 @@
 package io.facestream.services.matcher.enroll;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
+import java.util.List;
 import ai.djl.engine.Engine;
 import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
@@ -22,7 +25,7 @@ import java.time.Clock;
  * version, like the faces it will be compared with.
  */
 @Singleton
-public class ActiveEnroller {
+public class ActiveEnroller implements Monitored {
 
     private final ActiveModelFollower<Enroller> follower;
 
@@ -44,5 +47,11 @@ public class ActiveEnroller {
     @PreDestroy
     void close() {
         follower.close();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

@@ -1,5 +1,7 @@
 package io.facestream.services.matcher.kafka;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Match;
@@ -24,7 +26,7 @@ import reactor.core.publisher.Sinks;
  */
 // Eager: it must be following the topic before the first request asks for recent matches.
 @Context
-public class RecentMatches {
+public class RecentMatches implements Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecentMatches.class);
 
@@ -76,5 +78,11 @@ public class RecentMatches {
     void close() {
         follower.close();
         live.tryEmitComplete();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

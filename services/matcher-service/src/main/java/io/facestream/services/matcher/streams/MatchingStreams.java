@@ -1,47 +1,87 @@
 package io.facestream.services.matcher.streams;
 
 import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.matching.errors.StreamsDeadLetters;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
 import io.facestream.matching.topology.MatchConfig;
 import io.facestream.matching.topology.MatchingTopology;
+import io.facestream.pipeline.deadletter.DeadLetterListener;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
+import io.facestream.pipeline.kafka.GroupLag;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.common.metrics.StageMetrics;
 import io.facestream.services.matcher.config.MatcherConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs the matching topology with exactly-once (v2) processing for the life of the service. */
+/**
+ * Runs the matching topology with exactly-once (v2) processing for the life of the service; reports its health,
+ * its consumer lag per partition ({@code facestream_consumer_lag{stage="matcher"}}) and its dead letters
+ * ({@code facestream_dlq{stage="matcher"}}).
+ */
 @Context
-public class MatchingStreams {
+public class MatchingStreams implements Monitored {
+
+    public static final String STAGE = "matcher";
+    private static final Logger LOG = LoggerFactory.getLogger(MatchingStreams.class);
+    private static final Duration LAG_INTERVAL = Duration.ofSeconds(5);
 
     private final KafkaStreams streams;
+    private final StreamsSupervisor supervisor = new StreamsSupervisor("matcher-streams");
+    private final GroupLag groupLag;
+    private final ScheduledExecutorService lagTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "matcher-lag");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Map<Integer, Long> lag = Map.of();
 
     public MatchingStreams(PipelineConfig pipeline, MatcherConfig config, Topics topics, GalleryView gallery,
-            GalleryReplica replica, CameraSettings cameras, Clock clock) {
+            GalleryReplica replica, CameraSettings cameras, Clock clock, MeterRegistry registry) {
         MatchConfig match = new MatchConfig(config.topK(), config.threshold(), config.cameraThresholds(),
                 MobileFaceNet.EMBEDDING_SIZE);
-        Properties p = new Properties();
+        DeadLetterListener deadLetters = StageMetrics.deadLetters(registry);
+        Properties p = pipeline.kafka().streams();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
-        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock, cameras, replica::sync), p);
-        // A failing record goes to the dead-letter topic inside the topology; anything else is infrastructure:
-        // replace the thread and carry on rather than stop matching.
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                .REPLACE_THREAD);
+        // A record whose output cannot be written or whose input cannot be read goes to embeddings.dlq instead of
+        // failing its task (the topology bounds its outputs itself: MatchBounds).
+        StreamsDeadLetters.install(p, STAGE, deadLetters);
+        streams = new KafkaStreams(MatchingTopology.build(topics, match, gallery, clock, cameras, replica::sync,
+                deadLetters), p);
+        // Anything else is infrastructure: replace the thread, a bounded number of times (StreamsSupervisor).
+        streams.setUncaughtExceptionHandler(supervisor);
+        groupLag = new GroupLag(pipeline.kafka(), config.applicationId(), topics.embeddings().name(),
+                topics.partitions(), Duration.ofSeconds(5));
+        for (int partition = 0; partition < topics.partitions(); partition++) {
+            int p0 = partition;
+            registry.gauge(StageMetrics.CONSUMER_LAG, List.of(io.micrometer.core.instrument.Tag.of("stage", STAGE),
+                    io.micrometer.core.instrument.Tag.of("partition", Integer.toString(partition))), this,
+                    s -> s.lag.getOrDefault(p0, 0L));
+        }
+        lagTimer.scheduleWithFixedDelay(this::measureLag, 1, LAG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         streams.start();
     }
 
@@ -49,8 +89,31 @@ public class MatchingStreams {
         return streams.state();
     }
 
+    /** Records of {@code embeddings} not yet committed by the matcher's group, per partition (all instances). */
+    public Map<Integer, Long> lag() {
+        return lag;
+    }
+
+    @Override
+    public List<LoopStatus> loops() {
+        return List.of(supervisor.status(streams.state()));
+    }
+
+    private void measureLag() {
+        try {
+            lag = Map.copyOf(groupLag.measure());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // caught, or the scheduler would silently stop measuring; the gauge keeps its last value
+            LOG.debug("matcher lag not measured: {}", e.toString());
+        }
+    }
+
     @PreDestroy
     void stop() {
+        lagTimer.shutdownNow();
         streams.close(Duration.ofSeconds(10));
+        groupLag.close();
     }
 }

@@ -9,11 +9,18 @@ import io.facestream.retraining.dataset.FeedbackDataset;
 import io.facestream.retraining.dataset.FeedbackProcessor;
 import io.facestream.retraining.gallery.GalleryMigration;
 import io.facestream.retraining.job.RetrainJobs;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
+import io.facestream.services.common.config.HealthConfig;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.common.metrics.StageMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * were labelled.
  */
 @Context
-public class FeedbackStage {
+public class FeedbackStage implements Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackStage.class);
 
@@ -46,16 +53,18 @@ public class FeedbackStage {
      * @param gallery started (caught up) before labels are applied: it feeds enrollment crops and erasures
      *     to the dataset, and a replayed label must not bring an erased person's face back
      */
-    public FeedbackStage(PipelineConfig pipeline, RetrainerConfig config, Topics topics, FeedbackDataset dataset,
-            RetrainJobs jobs, GalleryMigration gallery) {
+    public FeedbackStage(PipelineConfig pipeline, RetrainerConfig config, HealthConfig health, Topics topics,
+            FeedbackDataset dataset, RetrainJobs jobs, GalleryMigration gallery, MeterRegistry registry) {
         this.dataset = dataset;
         this.jobs = jobs;
         this.config = config;
         this.crops = new RecentCrops(pipeline.kafka(), topics, new CropCache(config.cropCacheBytes()),
                 config.cropLookBack(), Duration.ofSeconds(10)).start();
         this.stage = new TransactionalStage(new StageConfig(FeedbackProcessor.STAGE, pipeline.instanceId(),
-                pipeline.kafka(), topics.feedback().name(), 64, Duration.ofMillis(200)),
-                new FeedbackProcessor(topics, dataset, crops::crop)).start();
+                pipeline.kafka(), topics.feedback().name(), 64, Duration.ofMillis(200))
+                .withRetries(health.processingRetries()),
+                new FeedbackProcessor(topics, dataset, crops::crop), StageMetrics.deadLetters(registry)).start();
+        StageMetrics.lag(registry, FeedbackProcessor.STAGE, stage, topics.feedback().partitions());
         if (config.retrainAfterFeedback() > 0) {
             trigger.scheduleWithFixedDelay(this::maybeRetrain, 1, 1, TimeUnit.SECONDS);
         }
@@ -72,6 +81,14 @@ public class FeedbackStage {
     /** Feedback records processed (applied or dead-lettered) since start. */
     public long processedRecords() {
         return stage.processedRecords();
+    }
+
+    /** The feedback stage and the crops follower, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        List<LoopStatus> loops = new ArrayList<>(stage.loops());
+        loops.addAll(crops.loops());
+        return loops;
     }
 
     @PreDestroy
