@@ -8,6 +8,7 @@ import io.facestream.pipeline.health.LoopHealth;
 import io.facestream.pipeline.health.LoopState;
 import io.facestream.pipeline.health.LoopStatus;
 import io.facestream.pipeline.health.Monitored;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,12 +50,13 @@ import org.slf4j.LoggerFactory;
  * input ends up as exactly one set of outputs or one dead letter.
  *
  * <p>A batch whose processing throws an unexpected {@link RuntimeException} (a processor bug or a record the
- * processor cannot cope with, not a {@link KafkaException}) is tried {@link ProcessingRetries#maxAttempts} times
+ * processor cannot cope with; not a {@link KafkaException} or an {@link UncheckedIOException}, which are the
+ * environment's failures, not the record's) is tried {@link ProcessingRetries#maxAttempts} times
  * with back-off; then each of its records is processed on its own, and a record that still throws is
  * dead-lettered with kind {@value #PROCESSING_FAILED} and the exception in the message header. The others' outputs
  * and that dead letter are committed together with the offsets, so one poison pill never stops a partition.
- * Infrastructure failures (Kafka errors while writing or committing) are retried from the last commit for as long
- * as they last, and fencing stops the stage.
+ * Infrastructure failures (Kafka errors, I/O errors such as a full disk) are retried from the last commit for as
+ * long as they last, and fencing stops the stage.
  */
 public final class TransactionalStage implements AutoCloseable, Monitored {
 
@@ -195,7 +197,7 @@ public final class TransactionalStage implements AutoCloseable, Monitored {
                     config.transactionalId());
             health.failed("fenced by a newer instance with transactional id " + config.transactionalId());
             running = false;
-        } catch (KafkaException | IllegalStateException e) {
+        } catch (KafkaException | IllegalStateException | UncheckedIOException e) {
             LOG.warn("stage {}: batch of {} failed, retrying from the last commit: {}", config.stage(), batch.size(),
                     e.toString());
             abortQuietly();
@@ -207,14 +209,15 @@ public final class TransactionalStage implements AutoCloseable, Monitored {
     /**
      * The batch's outputs: the processor's on the whole batch, tried up to the configured number of times; when
      * every try throws, record by record, with a dead letter for each record that still throws on its own.
-     * A {@link KafkaException} is not the record's fault and goes up to the infrastructure retry.
+     * A {@link KafkaException} or {@link UncheckedIOException} is not the record's fault and goes up to the
+     * infrastructure retry.
      */
     private List<StageOutput> processWithRetries(List<ConsumerRecord<String, byte[]>> batch) {
         ProcessingRetries retries = config.retries();
         for (int attempt = 1; ; attempt++) {
             try {
                 return processor.process(batch);
-            } catch (KafkaException e) {
+            } catch (KafkaException | UncheckedIOException e) {
                 throw e;
             } catch (RuntimeException e) {
                 if (attempt >= retries.maxAttempts()) {
@@ -239,7 +242,7 @@ public final class TransactionalStage implements AutoCloseable, Monitored {
         for (ConsumerRecord<String, byte[]> r : batch) {
             try {
                 outputs.addAll(processor.process(List.of(r)));
-            } catch (KafkaException e) {
+            } catch (KafkaException | UncheckedIOException e) {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.error("stage {}: record {}-{}@{} fails on its own; dead-lettering it", config.stage(), r.topic(),
