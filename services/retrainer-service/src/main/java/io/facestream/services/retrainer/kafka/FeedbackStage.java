@@ -71,10 +71,15 @@ public class FeedbackStage implements Monitored {
     }
 
     private void maybeRetrain() {
-        long labelled = dataset.labelledSinceTraining();
-        if (labelled >= config.retrainAfterFeedback() && jobs.running().isEmpty()) {
-            jobs.start("feedback:" + labelled)
-                    .ifPresent(job -> LOG.info("{} faces labelled since the last training: job {}", labelled, job.id()));
+        try {
+            long labelled = dataset.labelledSinceTraining();
+            if (labelled >= config.retrainAfterFeedback() && jobs.running().isEmpty()) {
+                jobs.start("feedback:" + labelled).ifPresent(job -> LOG.info(
+                        "{} faces labelled since the last training: job {}", labelled, job.id()));
+            }
+        } catch (RuntimeException e) {
+            // an exception escaping a scheduled task silently cancels every later run: log it, try next second
+            LOG.error("retraining trigger failed; trying again in a second", e);
         }
     }
 
