@@ -90,6 +90,14 @@ class PoisonPillPipelineTest extends RunningPipelineTest {
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
+        assertTrue(!health.body().contains("gallery-replica"), "no details for an anonymous probe: " + health.body());
+        HttpResponse<String> details = get("/health", VIEWER);
+        assertEquals(200, details.statusCode(), details.body());
+        for (String component : List.of("stage-detector", "stage-embedder", "stage-retrainer", "matcher-streams",
+                "gallery-replica", "recent-matches", "recent-crops", "active-model-mobilefacenet")) {
+            assertTrue(details.body().contains("\"" + component), component + " reports to /health: "
+                    + details.body());
+        }
         Map<String, Double> lags = await(() -> {
             Map<String, Double> l = consumerLags();
             return l.keySet().stream().anyMatch(k -> k.contains("stage=\"matcher\""))
