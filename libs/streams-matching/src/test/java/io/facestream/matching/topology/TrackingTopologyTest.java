@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tracking in the matching topology, without a broker. Given a gallery of 4-d unit vectors (alice = e1, bob =
- * e2) and the default track settings (a 2 s capture-time gap ends a track; KNOWN from 3 faces at an aggregate ≥
+ * e2) and the default track settings (a 3 s capture-time gap ends a track; KNOWN from 3 faces at an aggregate ≥
  * the threshold with a margin; a camera quiet for Q = 30 s of wall-clock time has its tracks closed), when a person
  * walks past a camera (faces 200 ms apart, the box moving 20 px a frame), then every face has a match carrying
  * the walk's track id, and {@code sightings} gets OPEN records when the track opens and when its decision or
@@ -140,8 +140,8 @@ class TrackingTopologyTest {
             walk("cam-1", "a", f, 100 + 20 * f, ALICE_LIKE, 0.8f, WALK_START);
         }
         readSightings();
-        // Bob in the same place 3 s after alice's last face (gap 2 s).
-        Instant later = WALK_START.plusMillis(600 + 3_000);
+        // Bob in the same place 4 s after alice's last face (the default gap is 3 s: TrackerConfig.DEFAULT_MAX_GAP_MS).
+        Instant later = WALK_START.plusMillis(600 + 4_000);
         for (int f = 0; f < 4; f++) {
             walk("cam-1", "b", f, 100 + 20 * f, BOB_LIKE, 0.8f, later);
         }
