@@ -1,6 +1,8 @@
 package io.facestream.pipeline.model;
 
 import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <M> the loaded model, e.g. an embedder bound to its version
  */
-public final class ActiveModelFollower<M> implements AutoCloseable {
+public final class ActiveModelFollower<M> implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActiveModelFollower.class);
 
@@ -150,6 +152,12 @@ public final class ActiveModelFollower<M> implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override

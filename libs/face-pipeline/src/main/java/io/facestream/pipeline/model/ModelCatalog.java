@@ -1,5 +1,7 @@
 package io.facestream.pipeline.model;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@link TrustedModelStore#verifySignature}); any other is skipped with a warning (the embedder, which loads
  * models, dead-letters it). {@link #artifact} checks the file itself before a caller reads it.
  */
-public final class ModelCatalog implements AutoCloseable {
+public final class ModelCatalog implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
 
@@ -113,6 +115,12 @@ public final class ModelCatalog implements AutoCloseable {
         } catch (RejectedRecordException e) {
             LOG.warn("skipping models record {} at offset {} ({}): {}", r.key(), r.offset(), e.kind(), e.getMessage());
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param maxInputRecordBytes largest input record (the input topic's {@code max.message.bytes}): the consumer
  *                            fetches records of that size, and the producer writes them, because a dead letter
  *                            is a copy of its input record
+ * @param retries how a batch whose processing throws is retried before its failing record is dead-lettered
  */
 public record StageConfig(String stage, String instanceId, KafkaClientSettings kafka, String inputTopic,
-        int maxBatch, Duration maxWait, int maxInputRecordBytes) {
+        int maxBatch, Duration maxWait, int maxInputRecordBytes, ProcessingRetries retries) {
 
     public StageConfig {
         if (stage == null || stage.isBlank() || instanceId == null || instanceId.isBlank()) {
@@ -29,6 +30,20 @@ public record StageConfig(String stage, String instanceId, KafkaClientSettings k
         if (maxInputRecordBytes < 1) {
             throw new IllegalArgumentException("maxInputRecordBytes must be positive");
         }
+        if (retries == null) {
+            throw new IllegalArgumentException("retries are required");
+        }
+    }
+
+    /** A stage with the default retries ({@link ProcessingRetries#DEFAULT}). */
+    public StageConfig(String stage, String instanceId, KafkaClientSettings kafka, String inputTopic, int maxBatch,
+            Duration maxWait, int maxInputRecordBytes) {
+        this(stage, instanceId, kafka, inputTopic, maxBatch, maxWait, maxInputRecordBytes, ProcessingRetries.DEFAULT);
+    }
+
+    /** These settings with other retries. */
+    public StageConfig withRetries(ProcessingRetries other) {
+        return new StageConfig(stage, instanceId, kafka, inputTopic, maxBatch, maxWait, maxInputRecordBytes, other);
     }
 
     /** A stage whose input records are at most Kafka's default size (1 MiB). */

@@ -21,6 +21,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import io.facestream.pipeline.health.LoopState;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.stage.ProcessingRetries;
+import java.util.concurrent.CopyOnWriteArrayList;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The follower's read-your-writes barrier: after {@code sync} returns, everything written before it is seen. */
 class TopicFollowerTest {
@@ -53,6 +58,60 @@ class TopicFollowerTest {
                         assertEquals(round, seen.get((i % 2 == 0 ? "a" : "b") + "/k" + i));
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void aFailingCallbackIsRetriedFromTheFailedRecordThenReportedFailed() throws Exception {
+        ProcessingRetries retries = new ProcessingRetries(3, Duration.ofMillis(50));
+        try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+                TopicCreator.createAll(admin, List.of(TopicSpec.of("flaky", 1), TopicSpec.of("poison", 1)),
+                        Duration.ofSeconds(20));
+            }
+            KafkaClientSettings settings = new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>("flaky", "k" + i, new byte[] {(byte) i}));
+                    producer.send(new ProducerRecord<>("poison", "k" + i, new byte[] {(byte) i}));
+                }
+                producer.flush();
+            }
+
+            // Fails twice on record 4, then takes it: nothing lost, nothing handed over twice after it succeeded.
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            AtomicInteger failuresLeft = new AtomicInteger(2);
+            try (TopicFollower flaky = new TopicFollower("flaky-follower", settings, List.of("flaky"), -1, r -> {
+                if (r.value()[0] == 4 && failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("transient failure");
+                }
+                seen.add((int) r.value()[0]);
+            }, retries).start()) {
+                assertTrue(flaky.awaitCaughtUp(Duration.ofSeconds(30)));
+                assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), seen);
+                assertEquals(LoopState.RUNNING, flaky.loops().get(0).state());
+            }
+
+            // Always fails on record 4: three tries, then FAILED with the cause, and the thread is gone.
+            try (TopicFollower poisoned = new TopicFollower("poisoned-follower", settings, List.of("poison"), -1,
+                    r -> {
+                        if (r.value()[0] == 4) {
+                            throw new IllegalArgumentException("cannot apply record 4");
+                        }
+                    }, retries).start()) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (poisoned.loops().get(0).state() != LoopState.FAILED && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                LoopStatus status = poisoned.loops().get(0);
+                assertEquals(LoopState.FAILED, status.state(), status.toString());
+                assertEquals("poisoned-follower", status.component());
+                assertTrue(status.detail().contains("gave up after 3 failures")
+                        && status.detail().contains("cannot apply record 4"), status.detail());
+                assertThrows(IllegalStateException.class, () -> poisoned.sync(Duration.ofSeconds(5)),
+                        "a failed follower says so to a caller waiting for it");
             }
         }
     }

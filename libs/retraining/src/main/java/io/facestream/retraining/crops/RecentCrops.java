@@ -1,5 +1,7 @@
 package io.facestream.retraining.crops;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * travel on different topics, so a label can arrive before its face has been read: a miss waits until
  * everything written to {@code faces} so far has been read, then answers for good.
  */
-public final class RecentCrops implements AutoCloseable {
+public final class RecentCrops implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecentCrops.class);
 
@@ -65,6 +67,12 @@ public final class RecentCrops implements AutoCloseable {
         } catch (RejectedRecordException e) {
             LOG.debug("skipping faces record at offset {}: {}", r.offset(), e.getMessage());
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.facestream.retraining.gallery;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.follow.TopicFollower;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Erased identities are skipped. Follows the {@code gallery} and {@code identities} topics itself, and tells a
  * {@link Listener} what it reads, so the retrainer reads the gallery once for re-embedding and for its dataset.
  */
-public final class GalleryMigration implements AutoCloseable {
+public final class GalleryMigration implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(GalleryMigration.class);
     private static final Duration ACK_WITHIN = Duration.ofSeconds(30);
@@ -234,6 +236,12 @@ public final class GalleryMigration implements AutoCloseable {
         } catch (RejectedRecordException e) {
             LOG.warn("skipping undecodable {} record at offset {}: {}", r.topic(), r.offset(), e.getMessage());
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override

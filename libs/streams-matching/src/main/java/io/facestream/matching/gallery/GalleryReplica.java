@@ -1,5 +1,7 @@
 package io.facestream.matching.gallery;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * are the durable store; the view is rebuilt from them on every start, which for a gallery of this kind
  * (a few hundred bytes per sample) takes seconds even at a million samples.
  */
-public final class GalleryReplica implements AutoCloseable {
+public final class GalleryReplica implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(GalleryReplica.class);
 
@@ -66,6 +68,12 @@ public final class GalleryReplica implements AutoCloseable {
         } catch (SerializationException e) {
             LOG.warn("skipping undecodable {} record at offset {}: {}", r.topic(), r.offset(), e.getMessage());
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.facestream.matching.topology;
 import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetter;
+import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Candidate;
@@ -51,9 +52,12 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
     private ProcessorContext<String, byte[]> context;
     private CameraTracking tracking;
 
+    private final DeadLetterListener deadLetters;
+
     MatchProcessor(Topics topics, MatchConfig config, TrackConfig trackConfig, GalleryView gallery, Clock clock,
-            CameraSettings cameras, GallerySync sync) {
+            CameraSettings cameras, GallerySync sync, DeadLetterListener deadLetters) {
         this.trackConfig = trackConfig;
+        this.deadLetters = deadLetters;
         this.cameras = cameras;
         this.sync = sync;
         this.topics = topics;
@@ -79,7 +83,16 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
             if (!cameras.enabled(e.getCameraId())) {
                 return; // an operator switched this camera's matching off
             }
-            Match m = tracking.track(e, vector, match(e, vector), record.timestamp());
+            Match untracked = match(e, vector);
+            // Checked before the face joins its track: an embedding too large to match must leave no trace in the
+            // tracker store or the sightings either (its ids would be copied there). The track id adds a few
+            // dozen bytes, far below the record limit the bound keeps clear of.
+            int untrackedBytes = topics.matches().encode(untracked).length;
+            if (untrackedBytes > MatchBounds.MAX_MATCH_BYTES) {
+                throw new RejectedRecordException("match-too-large", "the match would be " + untrackedBytes
+                        + " bytes, limit " + MatchBounds.MAX_MATCH_BYTES);
+            }
+            Match m = tracking.track(e, vector, untracked, record.timestamp());
             byte[] bytes = topics.matches().encode(m);
             context.forward(new Record<>(e.getCameraId(), bytes, record.timestamp()), MatchingTopology.MATCHES_SINK);
         } catch (RejectedRecordException e) {
@@ -88,8 +101,15 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
                     meta.offset());
             RecordHeaders headers = new RecordHeaders();
             letter.headers().forEach(headers::add);
-            context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
+            byte[] value = record.value();
+            if (value != null && value.length > MatchBounds.MAX_DEAD_LETTER_VALUE_BYTES) {
+                headers.add(MatchBounds.TRUNCATED_HEADER,
+                        Integer.toString(value.length).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                value = java.util.Arrays.copyOf(value, MatchBounds.MAX_DEAD_LETTER_VALUE_BYTES);
+            }
+            context.forward(new Record<>(record.key(), value, record.timestamp(), headers),
                     MatchingTopology.DEAD_LETTER_SINK);
+            deadLetters.deadLettered("matcher", e.kind());
         }
     }
 
@@ -140,7 +160,10 @@ final class MatchProcessor implements Processor<String, byte[], String, byte[]> 
         List<Candidate> candidates = new ArrayList<>(top.size());
         for (ScoredIdentity s : top) {
             String name = gallery.identity(s.identityId()).map(Identity::getDisplayName).orElse(null);
-            candidates.add(Candidate.newBuilder().setIdentityId(s.identityId()).setName(name).setScore(s.score()).build());
+            // bounded whatever the identities topic holds, so a match always fits in a record (MatchBounds)
+            candidates.add(Candidate.newBuilder()
+                    .setIdentityId(MatchBounds.truncate(s.identityId(), MatchBounds.MAX_ID_CHARS))
+                    .setName(MatchBounds.truncate(name, MatchBounds.MAX_NAME_CHARS)).setScore(s.score()).build());
         }
         double threshold = cameras.threshold(e.getCameraId(), config.thresholdFor(e.getCameraId()));
         Decision decision = !top.isEmpty() && top.get(0).score() >= threshold ? Decision.KNOWN : Decision.UNKNOWN;

@@ -1,6 +1,7 @@
 package io.facestream.matching.topology;
 
 import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.topics.Topics;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,15 +52,31 @@ public final class MatchingTopology {
         return build(topics, config, TrackConfig.defaults(config.topK()), gallery, clock, cameras, sync);
     }
 
+    /** @param deadLetters told of each record the topology routes to {@code embeddings.dlq} */
+    public static Topology build(Topics topics, MatchConfig config, GalleryView gallery, Clock clock,
+            CameraSettings cameras, GallerySync sync, DeadLetterListener deadLetters) {
+        return build(topics, config, TrackConfig.defaults(config.topK()), gallery, clock, cameras, sync,
+                deadLetters);
+    }
+
     /** @param tracks how faces are tracked and tracks decided */
     public static Topology build(Topics topics, MatchConfig config, TrackConfig tracks, GalleryView gallery,
             Clock clock, CameraSettings cameras, GallerySync sync) {
+        return build(topics, config, tracks, gallery, clock, cameras, sync, DeadLetterListener.NONE);
+    }
+
+    /**
+     * @param tracks how faces are tracked and tracks decided
+     * @param deadLetters told of each record the topology routes to {@code embeddings.dlq}
+     */
+    public static Topology build(Topics topics, MatchConfig config, TrackConfig tracks, GalleryView gallery,
+            Clock clock, CameraSettings cameras, GallerySync sync, DeadLetterListener deadLetters) {
         Topology t = new Topology();
         // Values arrive as bytes so a record that is not Avro reaches the processor and its dead-letter
         // branch, instead of failing the whole task in the deserializer.
         t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings().name());
-        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, tracks, gallery, clock, cameras, sync),
-                SOURCE);
+        t.addProcessor(MATCHER, () -> new MatchProcessor(topics, config, tracks, gallery, clock, cameras, sync,
+                deadLetters), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACKS_STORE), Serdes.String(),
                 Serdes.ByteArray()), MATCHER);
         t.addSink(MATCHES_SINK, topics.matches().name(), new StringSerializer(), new ByteArraySerializer(), MATCHER);

@@ -1,6 +1,8 @@
 package io.facestream.services.dashboard.faces;
 
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.FaceEmbedding;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link #CAPACITY} are forgotten; feedback on them is refused as unknown.
  */
 @Context
-public class RecentFaces {
+public class RecentFaces implements Monitored {
 
     public static final int CAPACITY = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(RecentFaces.class);
@@ -60,5 +62,11 @@ public class RecentFaces {
     @PreDestroy
     void close() {
         follower.close();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

@@ -2,6 +2,8 @@ package io.facestream.services.dashboard.frames;
 
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Frame;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * it is asked for. The topic's retention, not the dashboard's memory, bounds how long a snapshot stays available.
  */
 @Context
-public class FrameIndex {
+public class FrameIndex implements Monitored {
 
     /** Frames remembered: at 5 frames/s per camera, 10 cameras' last ~15 minutes. */
     public static final int CAPACITY = 50_000;
@@ -126,5 +128,11 @@ public class FrameIndex {
         synchronized (reader) {
             reader.close(Duration.ofSeconds(1));
         }
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

@@ -1,6 +1,8 @@
 package io.facestream.services.dashboard.stats;
 
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * best-candidate cosines, from the {@code frame-results} and {@code matches} topics.
  */
 @Context
-public class PipelineStats {
+public class PipelineStats implements Monitored {
 
     public static final int MINUTES = 120;
     public static final int BINS = 20;
@@ -122,5 +124,11 @@ public class PipelineStats {
     @PreDestroy
     void close() {
         follower.close();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

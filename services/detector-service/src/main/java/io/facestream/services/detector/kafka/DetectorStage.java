@@ -8,22 +8,27 @@ import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
 import io.facestream.pipeline.topics.FrameLimits;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
+import io.facestream.services.common.config.HealthConfig;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.common.metrics.StageMetrics;
 import io.facestream.services.detector.config.DetectorConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Consumes {@code frames} and runs the detector on them, exactly once, from start-up to shut-down. */
 @Context
-public class DetectorStage {
+public class DetectorStage implements Monitored {
 
     private final TransactionalStage stage;
 
-    public DetectorStage(PipelineConfig pipeline, DetectorConfig config, Topics topics, FrameDetector detector,
-            MeterRegistry registry) {
+    public DetectorStage(PipelineConfig pipeline, DetectorConfig config, HealthConfig health, Topics topics,
+            FrameDetector detector, MeterRegistry registry) {
         Timer latency = Timer.builder("facestream.stage.latency").tag("stage", DetectorProcessor.STAGE)
                 .publishPercentileHistogram().register(registry);
         DetectorProcessor.StageListener metrics = new DetectorProcessor.StageListener() {
@@ -47,21 +52,22 @@ public class DetectorStage {
                 registry.counter("facestream.faces.below.quality.gate", "stage", DetectorProcessor.STAGE)
                         .increment(faces);
             }
-
-            @Override
-            public void deadLetter(String kind) {
-                registry.counter("facestream.dlq", "stage", DetectorProcessor.STAGE, "kind", kind).increment();
-            }
+            // dead letters are counted by the stage once committed (StageMetrics.deadLetters)
         };
         stage = new TransactionalStage(new StageConfig(DetectorProcessor.STAGE, pipeline.instanceId(),
                 pipeline.kafka(ServicePrincipal.DETECTOR), topics.frames().name(), config.maxBatch(), config.maxWait(),
-                FrameLimits.MAX_RECORD_BYTES), new DetectorProcessor(topics, detector, metrics)).start();
-        registry.gauge("facestream.consumer.lag", java.util.List.of(io.micrometer.core.instrument.Tag.of("stage",
-                DetectorProcessor.STAGE)), stage, TransactionalStage::lag);
+                FrameLimits.MAX_RECORD_BYTES).withRetries(health.processingRetries()),
+                new DetectorProcessor(topics, detector, metrics), StageMetrics.deadLetters(registry)).start();
+        StageMetrics.lag(registry, DetectorProcessor.STAGE, stage, topics.frames().partitions());
     }
 
     public long processedRecords() {
         return stage.processedRecords();
+    }
+
+    @Override
+    public List<LoopStatus> loops() {
+        return stage.loops();
     }
 
     @PreDestroy

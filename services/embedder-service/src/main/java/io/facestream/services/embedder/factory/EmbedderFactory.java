@@ -13,6 +13,7 @@ import io.facestream.pipeline.model.ModelDeadLetters;
 import io.facestream.pipeline.model.TrustedModelStore;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.common.metrics.StageMetrics;
 import io.facestream.services.embedder.config.EmbedderConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -41,7 +42,7 @@ public class EmbedderFactory {
         CropEmbedder initial = new CropEmbedder(new FaceEmbedder(models.mobileFaceNet(), config.maxBatch()),
                 dir.embeddingModelVersion());
         ModelDeadLetters deadLetters = new ModelDeadLetters(pipeline.kafka(ServicePrincipal.EMBEDDER), topics, EmbedderProcessor.STAGE,
-                kind -> registry.counter("facestream.dlq", "stage", EmbedderProcessor.STAGE, "kind", kind).increment())
+                kind -> StageMetrics.deadLetters(registry).deadLettered(EmbedderProcessor.STAGE, kind))
                 .start(START_WITHIN);
         return new ActiveModelFollower<>(pipeline.kafka(ServicePrincipal.EMBEDDER), topics, MODEL_NAME, initial,
                 dir.embeddingModelVersion(), trust, deadLetters, (version, artifact) -> new CropEmbedder(

@@ -1,5 +1,8 @@
 package io.facestream.services.matcher.enroll;
 
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
+import java.util.List;
 import ai.djl.engine.Engine;
 import io.facestream.core.quality.QualityConfig;
 import io.facestream.inference.analysis.FaceAnalyzer;
@@ -16,6 +19,8 @@ import io.facestream.pipeline.model.ModelDeadLetters;
 import io.facestream.pipeline.model.TrustedModelStore;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.common.metrics.StageMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facestream.vision.decode.ImageDecoder;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -29,7 +34,7 @@ import java.time.Duration;
  * {@value #STAGE}).
  */
 @Singleton
-public class ActiveEnroller {
+public class ActiveEnroller implements Monitored {
 
     /** The {@code facestream.stage} of the dead letters it writes. */
     public static final String STAGE = "matcher-enrollment";
@@ -38,11 +43,13 @@ public class ActiveEnroller {
     private final ActiveModelFollower<Enroller> follower;
 
     public ActiveEnroller(PipelineConfig pipeline, Topics topics, FaceModels models, ModelDirectory dir,
-            ImageDecoder decoder, Clock clock, TrustedModelStore trust) throws InterruptedException {
+            ImageDecoder decoder, Clock clock, TrustedModelStore trust, MeterRegistry registry)
+            throws InterruptedException {
         MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
                 8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate());
-        ModelDeadLetters deadLetters = new ModelDeadLetters(pipeline.kafka(ServicePrincipal.MATCHER), topics, STAGE, kind -> { })
+        ModelDeadLetters deadLetters = new ModelDeadLetters(pipeline.kafka(ServicePrincipal.MATCHER), topics, STAGE,
+                kind -> StageMetrics.deadLetters(registry).deadLettered(STAGE, kind))
                 .start(START_WITHIN);
         follower = new ActiveModelFollower<>(pipeline.kafka(ServicePrincipal.MATCHER), topics, MobileFaceNet.MODEL_NAME, initial,
                 dir.embeddingModelVersion(), trust, deadLetters, (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
@@ -58,5 +65,11 @@ public class ActiveEnroller {
     @PreDestroy
     void close() {
         follower.close();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

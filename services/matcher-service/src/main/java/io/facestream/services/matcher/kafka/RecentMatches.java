@@ -1,6 +1,8 @@
 package io.facestream.services.matcher.kafka;
 
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.sightings.TrackFaces;
 import io.facestream.pipeline.topics.Topics;
@@ -28,7 +30,7 @@ import reactor.core.publisher.Sinks;
  */
 // Eager: it must be following the topic before the first request asks for recent matches.
 @Context
-public class RecentMatches {
+public class RecentMatches implements Monitored {
 
     /** Events held per live subscriber that has not caught up yet. */
     static final int LIVE_BUFFER = 1000;
@@ -98,5 +100,11 @@ public class RecentMatches {
     void close() {
         follower.close();
         live.tryEmitComplete();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }

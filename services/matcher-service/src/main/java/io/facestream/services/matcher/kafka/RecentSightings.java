@@ -2,6 +2,8 @@ package io.facestream.services.matcher.kafka;
 
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.health.LoopStatus;
+import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.sightings.SightingsView;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Decision;
@@ -26,7 +28,7 @@ import reactor.core.publisher.Sinks;
  */
 // Eager: it must be following the topic before the first request asks for sightings.
 @Context
-public class RecentSightings {
+public class RecentSightings implements Monitored {
 
     /** Events held per live subscriber that has not caught up yet. */
     static final int LIVE_BUFFER = 1000;
@@ -87,5 +89,11 @@ public class RecentSightings {
     void close() {
         follower.close();
         live.tryEmitComplete();
+    }
+
+    /** Its follower thread, for {@code /health}. */
+    @Override
+    public List<LoopStatus> loops() {
+        return follower.loops();
     }
 }
