@@ -78,9 +78,10 @@ public class ReviewController {
             if (reason.isEmpty() || labeller.sightingLabelled(s.getSightingId())) {
                 continue;
             }
-            int kept = (int) matches.facesOfTrack(s.getSightingId()).stream().filter(f -> faces.get(f).isPresent())
-                    .count();
-            if (kept > 0) { // one with no face left could not be labelled: no use queueing it
+            // faces still kept and not labelled one by one: a sighting with none left needs no decision
+            int kept = (int) matches.facesOfTrack(s.getSightingId()).stream()
+                    .filter(f -> faces.get(f).isPresent() && !labeller.faceLabelled(f)).count();
+            if (kept > 0) {
                 out.add(new SightingReviewItem(SightingView.of(s), reason.get().name(), kept));
             }
         }
