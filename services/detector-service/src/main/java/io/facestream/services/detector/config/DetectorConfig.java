@@ -56,8 +56,8 @@ public record DetectorConfig(
         @Bindable(defaultValue = "") Map<String, Duration> cameraKeyframeInterval,
         @Bindable(defaultValue = "2s") Duration maxBacklogAge,
         @Bindable(defaultValue = "24") @Min(0) int embeddingMinFaceSize,
-        @Bindable(defaultValue = "15") @DecimalMin("0") double embeddingMinSharpness,
-        @Bindable(defaultValue = "0.05") @DecimalMin("0") @DecimalMax("1") double embeddingMinFrontality,
+        @Bindable(defaultValue = "0") @DecimalMin("0") double embeddingMinSharpness,
+        @Bindable(defaultValue = "0") @DecimalMin("0") @DecimalMax("1") double embeddingMinFrontality,
         @Bindable(defaultValue = "0") @DecimalMin("0") @DecimalMax("1") double embeddingMinScore) {
 
     public static final String PREFIX = "facestream.detector";
