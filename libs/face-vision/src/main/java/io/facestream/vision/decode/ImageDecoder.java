@@ -49,6 +49,12 @@ public final class ImageDecoder {
 
     /** Decodes an encoded image held in memory. */
     public DecodedImage decode(byte[] bytes) throws ImageDecodeException {
+        ImageHeader header = checkedHeader(bytes);
+        return decodePixels(bytes, header);
+    }
+
+    /** The image's header once every limit readable without decoding pixels holds (bytes, pixels, completeness). */
+    private ImageHeader checkedHeader(byte[] bytes) throws ImageDecodeException {
         Objects.requireNonNull(bytes, "bytes");
         if (bytes.length == 0) {
             throw new ImageDecodeException(ImageDecodeException.Reason.EMPTY, "image is empty (0 bytes)");
@@ -57,7 +63,7 @@ public final class ImageDecoder {
         ImageHeader header = ImageHeader.probe(bytes);
         requireWithinPixelLimit(header);
         requireComplete(header.format(), bytes);
-        return decodePixels(bytes, header);
+        return header;
     }
 
     /**
@@ -75,13 +81,7 @@ public final class ImageDecoder {
         if (maxReduction != 1 && maxReduction != 2 && maxReduction != 4 && maxReduction != 8) {
             throw new IllegalArgumentException("maxReduction must be 1, 2, 4 or 8, was " + maxReduction);
         }
-        if (bytes.length == 0) {
-            throw new ImageDecodeException(ImageDecodeException.Reason.EMPTY, "image is empty (0 bytes)");
-        }
-        requireWithinByteLimit(bytes.length);
-        ImageHeader header = ImageHeader.probe(bytes);
-        requireWithinPixelLimit(header);
-        requireComplete(header.format(), bytes);
+        ImageHeader header = checkedHeader(bytes);
         int reduction = maxReduction;
         while (reduction > 1 && header.width() / reduction < minWidth) {
             reduction /= 2;

@@ -219,18 +219,6 @@ class DashboardApiTest extends RunningPipelineTest {
 
     // ---- helpers ----
 
-    private static List<Path> photos(String relative) throws Exception {
-        try (Stream<Path> s = Files.list(SharedData.require(relative))) {
-            return s.sorted().toList();
-        }
-    }
-
-    private static String publish(String camera, Path photo) throws Exception {
-        HttpResponse<String> r = sendBytes("/api/v1/frames?camera=" + camera, Files.readAllBytes(photo));
-        assertEquals(202, r.statusCode(), r.body());
-        return json(r).get("frameId").asText();
-    }
-
     private static List<JsonNode> matchesOf(String frameId) {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode n : json(get("/api/v1/matches?limit=200", VIEWER))) {
@@ -261,15 +249,6 @@ class DashboardApiTest extends RunningPipelineTest {
         JsonNode page = json(list);
         for (JsonNode n : page.has("items") ? page.get("items") : page) {
             if (n.get("bestFrameId").asText().equals(frameId)) {
-                return n;
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode find(HttpResponse<String> list, String frameId) {
-        for (JsonNode n : json(list)) {
-            if (n.get("frameId").asText().equals(frameId)) {
                 return n;
             }
         }
@@ -308,37 +287,6 @@ class DashboardApiTest extends RunningPipelineTest {
             }
         }
         return out;
-    }
-
-    private static HttpRequest.Builder request(String path, String authorization) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization);
-    }
-
-    private static HttpResponse<String> get(String path, String authorization) {
-        try {
-            return HTTP.send(request(path, authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static HttpResponse<String> send(String method, String path, String json, String authorization)
-            throws Exception {
-        return HTTP.send(request(path, authorization).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> sendBytes(String path, byte[] body) throws Exception {
-        return HTTP.send(request(path, OPERATOR).header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> r) {
-        try {
-            return JSON.readTree(r.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
-        }
     }
 
 }

@@ -247,17 +247,4 @@ class HttpHardeningTest extends RunningPipelineTest {
             return s.sorted().findFirst().orElseThrow();
         }
     }
-
-    private static java.net.http.HttpResponse<String> get(String path, String authorization) throws Exception {
-        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-                .header("Authorization", authorization).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static java.net.http.HttpResponse<String> send(String method, String path, String json,
-            String authorization) throws Exception {
-        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
 }

@@ -43,12 +43,12 @@ class PoisonPillPipelineTest extends RunningPipelineTest {
     @Test
     void hugeNamesOnTheIdentitiesTopicDoNotStopMatching() throws Exception {
         List<Path> simm = photos("faces-dev/dlib_johns/John_Simm");
-        String simmId = ApiClient.json(send("POST", "/api/v1/identities", "{\"name\":\"John Simm\"}")).get("id")
+        String simmId = json(send("POST", "/api/v1/identities", "{\"name\":\"John Simm\"}", OPERATOR)).get("id")
                 .asText();
         HttpResponse<String> enrolled = sendBytes("/api/v1/identities/" + simmId + "/faces",
                 Files.readAllBytes(simm.get(0)));
         assertEquals(201, enrolled.statusCode(), enrolled.body());
-        String model = ApiClient.json(enrolled).get("modelVersion").asText();
+        String model = json(enrolled).get("modelVersion").asText();
 
         try (KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(pipeline.kafka().producer(),
                 new StringSerializer(), new ByteArraySerializer())) {
@@ -67,7 +67,7 @@ class PoisonPillPipelineTest extends RunningPipelineTest {
             }
         }
         await(() -> {
-            JsonNode people = ApiClient.json(get("/api/v1/identities", VIEWER));
+            JsonNode people = json(get("/api/v1/identities", VIEWER));
             return people.size() >= 6 ? people : null;
         }, "the attacker's identities in the gallery");
 
@@ -132,27 +132,6 @@ class PoisonPillPipelineTest extends RunningPipelineTest {
         return out;
     }
 
-    private static List<Path> photos(String relative) throws Exception {
-        try (Stream<Path> s = Files.list(SharedData.require(relative))) {
-            return s.sorted().toList();
-        }
-    }
-
-    private static String publish(String camera, Path photo) throws Exception {
-        HttpResponse<String> r = sendBytes("/api/v1/frames?camera=" + camera, Files.readAllBytes(photo));
-        assertEquals(202, r.statusCode(), r.body());
-        return ApiClient.json(r).get("frameId").asText();
-    }
-
-    private static JsonNode find(HttpResponse<String> list, String frameId) {
-        for (JsonNode n : ApiClient.json(list)) {
-            if (n.get("frameId").asText().equals(frameId)) {
-                return n;
-            }
-        }
-        return null;
-    }
-
     private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
@@ -163,27 +142,5 @@ class PoisonPillPipelineTest extends RunningPipelineTest {
             Thread.sleep(200);
         }
         throw new AssertionError(what + " did not happen within " + WITHIN);
-    }
-
-    private static HttpRequest.Builder request(String path, String authorization) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization);
-    }
-
-    private static HttpResponse<String> get(String path, String authorization) {
-        try {
-            return HTTP.send(request(path, authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new AssertionError("GET " + path, e);
-        }
-    }
-
-    private static HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return HTTP.send(request(path, OPERATOR).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> sendBytes(String path, byte[] body) throws Exception {
-        return HTTP.send(request(path, OPERATOR).header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,15 +1,24 @@
 package io.facestream.services.allinone;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.inference.testing.SharedData;
 import io.facestream.inference.testing.TestModels;
 import io.facestream.pipeline.topics.Topics;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,5 +73,59 @@ abstract class RunningPipelineTest {
 
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- the HTTP API as these tests call it ----
+
+    static HttpRequest.Builder request(String path, String authorization) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization);
+    }
+
+    static HttpResponse<String> get(String path, String authorization) {
+        try {
+            return HTTP.send(request(path, authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path, e);
+        }
+    }
+
+    static HttpResponse<String> send(String method, String path, String json, String authorization)
+            throws Exception {
+        return HTTP.send(request(path, authorization).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A JPEG body, as the operator. */
+    static HttpResponse<String> sendBytes(String path, byte[] body) throws Exception {
+        return HTTP.send(request(path, OPERATOR).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        return ApiClient.json(r);
+    }
+
+    /** The files of a faces-dev folder, sorted. */
+    static List<Path> photos(String relative) throws Exception {
+        try (Stream<Path> s = Files.list(SharedData.require(relative))) {
+            return s.sorted().toList();
+        }
+    }
+
+    /** Publishes a photo as a frame of {@code camera} (as the operator); returns its frame id. */
+    static String publish(String camera, Path photo) throws Exception {
+        HttpResponse<String> r = sendBytes("/api/v1/frames?camera=" + camera, Files.readAllBytes(photo));
+        assertEquals(202, r.statusCode(), r.body());
+        return json(r).get("frameId").asText();
+    }
+
+    /** The entry of a JSON list whose {@code frameId} is this one; null when absent. */
+    static JsonNode find(HttpResponse<String> list, String frameId) {
+        for (JsonNode n : json(list)) {
+            if (n.get("frameId").asText().equals(frameId)) {
+                return n;
+            }
+        }
+        return null;
     }
 }
