@@ -97,7 +97,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
     /** What one run measured. */
     record Run(boolean gated, int frames, int detectorRuns, long facesDetected, long belowGate, int facesEmbedded,
             int sightings, int knownSightings, Set<String> named, double detectorMsPerFrame, double cpuMsPerFrame,
-            double framesPerSecond) {
+            double framesPerSecond, List<String> tracks) {
     }
 
     @Override
@@ -124,6 +124,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
                 r.gated() ? "on" : "off", r.frames(), r.detectorRuns(), r.facesDetected(), r.belowGate(),
                 r.facesEmbedded(), r.sightings(), r.knownSightings(), String.join(",", r.named()),
                 r.detectorMsPerFrame(), r.cpuMsPerFrame(), r.framesPerSecond());
+        r.tracks().forEach(out::println);
         out.flush();
     }
 
@@ -196,11 +197,28 @@ public final class StreamBenchCommand implements Callable<Integer> {
                         tally.embeddings, tally.sightings.size(), known, named,
                         tally.detectorMs / (double) Math.max(1, tally.frameResults),
                         cpu / 1e6 / Math.max(1, tally.frameResults),
-                        tally.frameResults / Math.max(1e-9, (end - start) / 1e9));
+                        tally.frameResults / Math.max(1e-9, (end - start) / 1e9), tracks(tally.sightings, names));
             }
         } finally {
             Directories.deleteRecursively(dir);
         }
+    }
+
+    /**
+     * One line per sighting, most faces first: its faces, decision and the quality-weighted mean cosine of each
+     * aggregate candidate (the per-track figures README's "Tracks and sightings" quotes).
+     */
+    private static List<String> tracks(Map<String, Sighting> sightings, Map<String, String> names) {
+        List<String> lines = new ArrayList<>();
+        sightings.values().stream().sorted((a, b) -> Integer.compare(b.getFaceCount(), a.getFaceCount()))
+                .forEach(s -> {
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  track faces=%d decision=%s",
+                            s.getFaceCount(), s.getDecision()));
+                    s.getCandidates().forEach(c -> line.append(String.format(Locale.ROOT, " %s=%.3f",
+                            names.getOrDefault(c.getIdentityId(), c.getIdentityId()), c.getScore())));
+                    lines.add(line.toString());
+                });
+        return lines;
     }
 
     /** Enrolls every photo of each {@code --enroll} folder; identity id → display name. */
