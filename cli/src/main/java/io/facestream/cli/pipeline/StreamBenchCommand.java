@@ -13,6 +13,7 @@ import io.facestream.schema.Frame;
 import io.facestream.schema.FrameResult;
 import io.facestream.schema.Identity;
 import io.facestream.schema.Sighting;
+import io.facestream.schema.SightingState;
 import io.facestream.services.allinone.EmbeddedPipeline;
 import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
@@ -173,10 +174,12 @@ public final class StreamBenchCommand implements Callable<Integer> {
                     tally.poll();
                 }
                 long end = tally.lastFrameResultAt;
-                // Embeddings and sightings trail the frame results; a track is closed after its gap.
+                // Embeddings and sightings trail the frame results. An open sighting is rewritten only when its
+                // decision or best face changes, so its face count is final only once it is CLOSED: the last
+                // tracks close after the matcher's quiet time (30 s by default).
                 long quietSince = System.nanoTime();
                 int seen = tally.records;
-                while (System.nanoTime() - quietSince < Duration.ofSeconds(8).toNanos()
+                while ((System.nanoTime() - quietSince < Duration.ofSeconds(8).toNanos() || !tally.allClosed())
                         && System.nanoTime() < deadline) {
                     tally.poll();
                     if (tally.records != seen) {
@@ -295,6 +298,10 @@ public final class StreamBenchCommand implements Callable<Integer> {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+        }
+
+        boolean allClosed() {
+            return sightings.values().stream().allMatch(s -> s.getState() == SightingState.CLOSED);
         }
 
         void poll() throws RejectedRecordException {
