@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -80,7 +81,9 @@ class CrossSiteBrowserTest {
         browser.findElement(By.id("username")).sendKeys("op");
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
         browser.findElement(By.id("login-submit")).click();
-        wait(Duration.ofSeconds(30)).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(Duration.ofSeconds(30))
+                // the login page's body may be replaced between finding it and reading it
+                .ignoring(StaleElementReferenceException.class).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
     }
 
     @AfterAll
@@ -115,7 +118,9 @@ class CrossSiteBrowserTest {
 
         // The operator's own page still changes things with the same cookie.
         browser.get(base + "/");
-        wait(Duration.ofSeconds(30)).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(Duration.ofSeconds(30))
+                // the login page's body may be replaced between finding it and reading it
+                .ignoring(StaleElementReferenceException.class).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
         Object status = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[0];"
                 + "fetch('/api/v1/identities', {method: 'POST', headers: {'Content-Type': 'application/json'},"
                 + " body: JSON.stringify({name: 'Own page'})}).then(r => done(r.status), e => done(String(e)));");
@@ -125,7 +130,9 @@ class CrossSiteBrowserTest {
     @Test
     void theContentSecurityPolicyStopsAnInjectedInlineScript() {
         browser.get(base + "/");
-        wait(Duration.ofSeconds(30)).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+        wait(Duration.ofSeconds(30))
+                // the login page's body may be replaced between finding it and reading it
+                .ignoring(StaleElementReferenceException.class).until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
         JavascriptExecutor js = (JavascriptExecutor) browser;
         // What an XSS would do: a <script> element or an inline handler put into the page by markup.
         js.executeScript("const s = document.createElement('script'); s.textContent = 'window.injected = 1;';"

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -463,7 +464,9 @@ class DashboardBrowserTest {
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("login-submit")).click();
-        wait(driver, Duration.ofSeconds(20)).until(d -> "true".equals(
+        wait(driver, Duration.ofSeconds(20))
+                // the login page's body may be replaced between finding it and reading it
+                .ignoring(StaleElementReferenceException.class).until(d -> "true".equals(
                 d.findElement(By.tagName("body")).getAttribute("data-ready")));
         assertEquals(user, text(driver, "user-name"));
     }
