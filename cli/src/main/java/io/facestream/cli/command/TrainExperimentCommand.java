@@ -8,7 +8,7 @@ import io.facestream.inference.model.ModelFile;
 import io.facestream.training.crop.FaceCropper;
 import io.facestream.training.dataset.ImageFolderImport;
 import io.facestream.training.dataset.LabelledFaces;
-import io.facestream.training.degrade.LowResolution;
+import io.facestream.inference.degrade.LowResolution;
 import io.facestream.training.experiment.ImbalanceExperiment;
 import io.facestream.training.job.TrainingConfig;
 import io.facestream.training.reference.ReferencePairs;

@@ -206,7 +206,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static boolean enrollOne(Enroller enroller, GalleryWriter writer, String id, byte[] image, Path origin) {
         try {
-            writer.putSample(enroller.enroll(id, image));
+            enroller.enroll(id, image).samples().forEach(writer::putSample);
             return true;
         } catch (RejectedRecordException e) {
             System.err.println("not enrolled " + origin + ": " + e.getMessage());

@@ -241,7 +241,7 @@ public final class StreamBenchCommand implements Callable<Integer> {
             try (Stream<Path> photos = Files.list(person)) {
                 for (Path photo : photos.filter(ImageFolderSource::isImage).sorted().toList()) {
                     try {
-                        writer.putSample(enroller.enroll(id, Files.readAllBytes(photo)));
+                        enroller.enroll(id, Files.readAllBytes(photo)).samples().forEach(writer::putSample);
                     } catch (RejectedRecordException e) {
                         System.err.println("not enrolled " + photo + ": " + e.getMessage());
                     }

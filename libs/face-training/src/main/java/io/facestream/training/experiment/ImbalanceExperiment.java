@@ -4,7 +4,7 @@ import ai.djl.Device;
 import io.facestream.training.dataset.CropImages;
 import io.facestream.training.dataset.ImageFolderImport;
 import io.facestream.training.dataset.LabelledFaces;
-import io.facestream.training.degrade.LowResolution;
+import io.facestream.inference.degrade.LowResolution;
 import io.facestream.training.job.Balancing;
 import io.facestream.training.job.TrainingConfig;
 import io.facestream.training.job.TrainingJob;

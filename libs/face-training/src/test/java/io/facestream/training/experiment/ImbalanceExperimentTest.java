@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.facestream.training.dataset.CropImages;
 import io.facestream.training.dataset.LabelledFaces;
-import io.facestream.training.degrade.LowResolution;
+import io.facestream.inference.degrade.LowResolution;
 import io.facestream.training.split.HeldOutSplit;
 import io.facestream.vision.OpenCvLoader;
 import io.facestream.vision.encode.PngEncoder;

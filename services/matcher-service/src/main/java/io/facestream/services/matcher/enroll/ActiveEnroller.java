@@ -47,14 +47,16 @@ public class ActiveEnroller implements Monitored {
             throws InterruptedException {
         MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
-                8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate());
+                8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate(),
+                pipeline.enrollmentLowResolutionSize());
         ModelDeadLetters deadLetters = new ModelDeadLetters(pipeline.kafka(ServicePrincipal.MATCHER), topics, STAGE,
                 kind -> StageMetrics.deadLetters(registry).deadLettered(STAGE, kind))
                 .start(START_WITHIN);
         follower = new ActiveModelFollower<>(pipeline.kafka(ServicePrincipal.MATCHER), topics, MobileFaceNet.MODEL_NAME, initial,
                 dir.embeddingModelVersion(), trust, deadLetters, (version, artifact) -> new Enroller(decoder, new FaceAnalyzer(detector,
                         new FaceEmbedder(MobileFaceNet.open(artifact, Engine.getEngine("PyTorch").defaultDevice()),
-                                8)), version.getVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate()))
+                                8)), version.getVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate(),
+                                pipeline.enrollmentLowResolutionSize()))
                 .start();
     }
 

@@ -3,6 +3,7 @@ package io.facestream.services.matcher.http;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
+import io.facestream.pipeline.enroll.Enrollment;
 import io.facestream.services.common.validation.ImageTypes;
 import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
@@ -99,8 +100,9 @@ public class IdentitiesController {
             return HttpResponse.badRequest(new Problem("the body is empty; send a JPEG or PNG photo"));
         }
         try {
-            GallerySample sample = enroller.current().enroll(id, image);
-            writer.putSample(sample);
+            Enrollment enrollment = enroller.current().enroll(id, image);
+            enrollment.samples().forEach(writer::putSample);
+            GallerySample sample = enrollment.sample();
             return HttpResponse.created(new Enrolled(id, sample.getSampleId(), sample.getModelVersion()));
         } catch (RejectedRecordException e) {
             // A photo without a usable face is well-formed but cannot be enrolled: 422, with the reason.

@@ -10,6 +10,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -36,6 +37,9 @@ import java.nio.file.Path;
  * @param enrollmentMinSharpness enrollment gate: smallest variance of the Laplacian of the aligned crop
  * @param enrollmentMinFrontality enrollment gate: smallest frontality, in [0, 1]
  * @param enrollmentMinScore enrollment gate: smallest overall quality score, in [0, 1]
+ * @param enrollmentLowResolutionSize each enrolled photo also gives a sample of its face degraded to this many
+ *     pixels, so small camera faces meet a sample of their own resolution; 0 (default): none, because it also
+ *     raises impostor scores of small faces (README, "Tracks and sightings")
  * @param kafkaSecurity how every Kafka client of this service authenticates ({@code facestream.kafka.*})
  */
 @ConfigurationProperties(PipelineConfig.PREFIX)
@@ -49,6 +53,7 @@ public record PipelineConfig(
         @Bindable(defaultValue = "40") @DecimalMin("0") double enrollmentMinSharpness,
         @Bindable(defaultValue = "0.2") @DecimalMin("0") @DecimalMax("1") double enrollmentMinFrontality,
         @Bindable(defaultValue = "0.4") @DecimalMin("0") @DecimalMax("1") double enrollmentMinScore,
+        @Bindable(defaultValue = "0") @Min(0) @Max(112) int enrollmentLowResolutionSize,
         @NotNull @Valid KafkaSecurity kafkaSecurity) {
 
     public static final String PREFIX = "facestream";

@@ -1,4 +1,4 @@
-package io.facestream.training.degrade;
+package io.facestream.inference.degrade;
 
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.vision.OpenCvLoader;
