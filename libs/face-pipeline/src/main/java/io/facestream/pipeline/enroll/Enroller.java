@@ -33,8 +33,9 @@ import org.opencv.core.Mat;
  * as a second sample. Why: an enrollment photo is sharp, while a camera often sees the same person's face only
  * a few dozen pixels wide, and the model embeds a face that lost its fine detail far from its sharp self; the
  * gallery takes the best sample per identity, so a small camera face meets a sample of its own resolution while
- * a sharp one still meets the sharp sample. Calibration (genuine and impostor scores, faces-dev and the Hamilton
- * clip): README, "Tracks and sightings". Thread-safe.
+ * a sharp one still meets the sharp sample. It raises small strangers' scores too, by about as much, so the
+ * services leave it off (genuine and impostor scores on faces-dev and the Hamilton clip: README, "Tracks and
+ * sightings"). Thread-safe.
  */
 public final class Enroller {
 
