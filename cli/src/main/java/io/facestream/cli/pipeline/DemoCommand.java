@@ -76,8 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
     int kafkaPort;
 
     @Option(names = "--data-dir", defaultValue = "${env:FACESTREAM_DATA_DIR:-.cache/demo-run}",
-            description = "Broker logs and state (default: ${DEFAULT-VALUE}; its kafka/ and matcher-state/ are"
-                    + " wiped at start).")
+            description = "Broker logs and state (default: ${DEFAULT-VALUE}; its kafka/, matcher-state/ and"
+                    + " gallery-index/ are wiped at start).")
     Path dataDir;
 
     @Option(names = "--model-dir", defaultValue = "${env:FACESTREAM_MODEL_DIR:-models}")
@@ -98,6 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
         // A demo starts from an empty gallery; only what the pipeline itself keeps there is removed.
         Directories.deleteRecursively(dataDir.resolve("kafka"));
         Directories.deleteRecursively(dataDir.resolve("matcher-state"));
+        Directories.deleteRecursively(dataDir.resolve("gallery-index"));
         try (EmbeddedPipeline pipeline = RunCommand.start(dataDir, modelDir, port, kafkaPort)) {
             Gallery gallery = enroll(pipeline);
             System.err.printf("Enrolled %d people; streaming %d photos from camera 'demo-cam' at %.1f fps ...%n",

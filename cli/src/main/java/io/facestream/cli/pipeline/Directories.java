@@ -7,13 +7,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File-system housekeeping of the pipeline commands' data directories. */
-final class Directories {
+public final class Directories {
 
     private Directories() {
     }
 
     /** Deletes a directory and everything below it; nothing happens when it does not exist. */
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -105,6 +106,32 @@ public final class ExactGalleryIndex implements GalleryIndex {
         List<ScoredIdentity> out = new ArrayList<>(top);
         out.sort(Comparator.comparingDouble(ScoredIdentity::score).reversed().thenComparing(ScoredIdentity::identityId));
         return out;
+    }
+
+    @Override
+    public void forEachSample(BiConsumer<String, String> identityAndSample) {
+        lock.readLock().lock();
+        try {
+            samples.forEach((identity, of) -> of.keySet().forEach(sample -> identityAndSample.accept(identity, sample)));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Hands every sample with its vector (not a copy: the visitor must not change it) to the visitor. */
+    public void forEachVector(SampleVisitor visitor) {
+        lock.readLock().lock();
+        try {
+            samples.forEach((identity, of) -> of.forEach((sample, v) -> visitor.visit(identity, sample, v)));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Receives one sample of {@link #forEachVector}. */
+    @FunctionalInterface
+    public interface SampleVisitor {
+        void visit(String identityId, String sampleId, float[] unitVector);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.facestream.core.gallery;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Nearest-identity search over enrolled face embeddings. An identity may have several samples; its score
@@ -23,6 +24,12 @@ public interface GalleryIndex {
 
     /** Number of samples. */
     int size();
+
+    /**
+     * Hands every sample's (identity id, sample id) to the visitor, in no particular order: how a view that is
+     * reopened from a persisted index learns which samples it holds.
+     */
+    void forEachSample(BiConsumer<String, String> identityAndSample);
 
     /** An identity and its best cosine to a query. */
     record ScoredIdentity(String identityId, double score) {

@@ -49,6 +49,7 @@ public final class TopicFollower implements AutoCloseable, Monitored {
     private final String name;
     private final List<String> topics;
     private final long lastRecords;
+    private final Map<TopicPartition, Long> startOffsets;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
@@ -93,7 +94,18 @@ public final class TopicFollower implements AutoCloseable, Monitored {
      */
     public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
             int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord, ProcessingRetries retries) {
+        this(name, kafka, topics, lastRecords, Map.of(), maxRecordBytes, onRecord, retries);
+    }
+
+    /**
+     * @param startOffsets where some partitions start instead (e.g. after the records a persisted view already
+     *     holds); an offset outside the partition's log falls back to the consumer's reset policy
+     */
+    public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
+            Map<TopicPartition, Long> startOffsets, int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord,
+            ProcessingRetries retries) {
         this.name = name;
+        this.startOffsets = Map.copyOf(startOffsets);
         this.retries = retries;
         this.health = new LoopHealth(name);
         this.topics = List.copyOf(topics);
@@ -222,6 +234,11 @@ public final class TopicFollower implements AutoCloseable, Monitored {
         } else {
             consumer.endOffsets(partitions).forEach((tp, offset) -> consumer.seek(tp, Math.max(0, offset - lastRecords)));
         }
+        startOffsets.forEach((tp, offset) -> {
+            if (partitions.contains(tp)) {
+                consumer.seek(tp, Math.max(0, offset));
+            }
+        });
         return partitions;
     }
 

@@ -1,7 +1,7 @@
 package io.facestream.matching.gallery;
 
-import io.facestream.core.gallery.ExactGalleryIndex;
 import io.facestream.core.gallery.GalleryIndex;
+import io.facestream.core.gallery.GalleryIndexStore;
 import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The enrolled gallery as the matcher sees it: one index per embedding model version (embeddings of
  * different versions are never compared) and the identities' display names. Updated by
- * {@link GalleryReplica} from the compacted topics, read by the matching processor; thread-safe.
+ * {@link GalleryReplica} from the compacted topics, read by the matching processor; thread-safe. The indexes
+ * come from a {@link GalleryIndexStore}: exact and in memory by default, or persisted HNSW indexes that a
+ * restart reopens, so the replica replays only the gallery records newer than their last commit.
  */
 public final class GalleryView {
 
-    private final int dimension;
+    private final GalleryIndexStore store;
     private final Map<String, GalleryIndex> byModel = new ConcurrentHashMap<>();
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> sampleKeys = new ConcurrentHashMap<>();
@@ -27,8 +29,30 @@ public final class GalleryView {
     private final Set<String> erased = ConcurrentHashMap.newKeySet();
     private final AtomicLong version = new AtomicLong();
 
+    /** Exact in-memory indexes, rebuilt from the topics on every start. */
     public GalleryView(int dimension) {
-        this.dimension = dimension;
+        this(GalleryIndexStore.exact(dimension));
+    }
+
+    /** Indexes from {@code store}; those it reopened are in the view at once, with their samples' keys. */
+    public GalleryView(GalleryIndexStore store) {
+        this.store = store;
+        for (String modelVersion : store.persistedVersions()) {
+            GalleryIndex index = store.index(modelVersion);
+            byModel.put(modelVersion, index);
+            index.forEachSample((identityId, sampleId) -> sampleKeys
+                    .computeIfAbsent(identityId, id -> ConcurrentHashMap.newKeySet()).add(key(identityId, sampleId)));
+        }
+    }
+
+    /** Per gallery partition, where the replica starts reading; absent = the beginning. */
+    public Map<Integer, Long> resumeOffsets() {
+        return store.resumeOffsets();
+    }
+
+    /** Persists the indexes with the gallery offsets they cover (a no-op for in-memory indexes). */
+    public void commit(Map<Integer, Long> nextOffsets) {
+        store.commit(nextOffsets);
     }
 
     /** Applies one gallery record; {@code sample == null} is a tombstone for {@code key} ("identity/sample"). */
@@ -48,7 +72,7 @@ public final class GalleryView {
             for (int i = 0; i < v.length; i++) {
                 v[i] = sample.getVector().get(i);
             }
-            byModel.computeIfAbsent(sample.getModelVersion(), m -> new ExactGalleryIndex(dimension))
+            byModel.computeIfAbsent(sample.getModelVersion(), store::index)
                     .put(sample.getIdentityId(), sample.getSampleId(), v);
             sampleKeys.computeIfAbsent(sample.getIdentityId(), id -> ConcurrentHashMap.newKeySet()).add(key);
         }

@@ -1,5 +1,7 @@
 package io.facestream.services.matcher.factory;
 
+import io.facestream.core.gallery.GalleryIndexStore;
+import io.facestream.galleryindex.hnsw.HnswGalleryStore;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
@@ -7,6 +9,7 @@ import io.facestream.matching.topology.CameraSettings;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
+import io.facestream.services.matcher.config.GalleryIndexConfig;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -15,16 +18,25 @@ import java.time.Duration;
 @Factory
 public class MatcherFactory {
 
+    /** One index per model version: exact below {@code exact-below} samples, HNSW above, persisted if configured. */
     @Singleton
-    GalleryView galleryView() {
-        return new GalleryView(MobileFaceNet.EMBEDDING_SIZE);
+    @Bean(preDestroy = "close")
+    GalleryIndexStore galleryIndexStore(GalleryIndexConfig config) {
+        return new HnswGalleryStore(config.folder(), MobileFaceNet.EMBEDDING_SIZE, config.settings(), config.exactBelow());
+    }
+
+    @Singleton
+    GalleryView galleryView(GalleryIndexStore store) {
+        return new GalleryView(store);
     }
 
     /** Started and caught up before anything matches, so the first matches already see the whole gallery. */
     @Singleton
     @Bean(preDestroy = "close")
-    GalleryReplica galleryReplica(PipelineConfig config, Topics topics, GalleryView view) throws InterruptedException {
-        GalleryReplica replica = new GalleryReplica(config.kafka(ServicePrincipal.MATCHER), topics, view).start();
+    GalleryReplica galleryReplica(PipelineConfig config, GalleryIndexConfig index, Topics topics, GalleryView view)
+            throws InterruptedException {
+        GalleryReplica replica = new GalleryReplica(config.kafka(ServicePrincipal.MATCHER), topics, view,
+                index.commitInterval()).start();
         if (!replica.awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException("gallery replica did not catch up within 60 s");
         }
