@@ -49,6 +49,8 @@ public final class TopicFollower implements AutoCloseable, Monitored {
     private final String name;
     private final List<String> topics;
     private final long lastRecords;
+    /** Where to resume, by partition (a partition not in it starts at the beginning); null = use lastRecords. */
+    private final Map<TopicPartition, Long> resumeAt;
     private final Consumer<ConsumerRecord<String, byte[]>> onRecord;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
@@ -93,6 +95,26 @@ public final class TopicFollower implements AutoCloseable, Monitored {
      */
     public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
             int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord, ProcessingRetries retries) {
+        this(name, kafka, topics, lastRecords, null, maxRecordBytes, onRecord, retries);
+    }
+
+    /**
+     * A follower that resumes where a persistent view of the topics left off (e.g. an index on disk that stores
+     * the next offset of each partition with its data), instead of re-reading them.
+     *
+     * @param resumeAt the next offset to read, by partition; a partition not in it starts at its beginning, and
+     *     an offset the log no longer holds starts at its earliest record
+     */
+    public static TopicFollower resuming(String name, KafkaClientSettings kafka, List<String> topics,
+            Map<TopicPartition, Long> resumeAt, int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        return new TopicFollower(name, kafka, topics, -1, Map.copyOf(resumeAt), maxRecordBytes, onRecord,
+                DEFAULT_RETRIES);
+    }
+
+    private TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
+            Map<TopicPartition, Long> resumeAt, int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord,
+            ProcessingRetries retries) {
+        this.resumeAt = resumeAt;
         this.name = name;
         this.retries = retries;
         this.health = new LoopHealth(name);
@@ -217,7 +239,10 @@ public final class TopicFollower implements AutoCloseable, Monitored {
                     .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
-        if (lastRecords < 0) {
+        if (resumeAt != null) {
+            consumer.beginningOffsets(partitions).forEach((tp, first) ->
+                    consumer.seek(tp, Math.max(first, resumeAt.getOrDefault(tp, first))));
+        } else if (lastRecords < 0) {
             consumer.seekToBeginning(partitions);
         } else {
             consumer.endOffsets(partitions).forEach((tp, offset) -> consumer.seek(tp, Math.max(0, offset - lastRecords)));
