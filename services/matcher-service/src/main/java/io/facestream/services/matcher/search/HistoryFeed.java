@@ -128,11 +128,12 @@ public class HistoryFeed implements Monitored {
             } else if (r.topic().equals(topics.identities().name()) && r.value() == null && r.key() != null) {
                 erase(r.key());
             }
-        } catch (SerializationException | NullPointerException e) {
-            // Like the other views of these topics: a record the pipeline already dead-lettered upstream cannot
-            // be indexed, and must not stop the history.
-            LOG.warn("history: skipping undecodable {} record at partition {} offset {}: {}", r.topic(), r.partition(),
-                    r.offset(), e.getMessage());
+        } catch (SerializationException | NullPointerException | IllegalArgumentException e) {
+            // Like the other views of these topics: a record that cannot be decoded or indexed (e.g. a vector of
+            // another dimension than the index's) is skipped, so one bad record cannot stop the history; the
+            // stage that wrote it dead-letters what it cannot process.
+            LOG.warn("history: skipping a {} record it cannot index, at partition {} offset {}: {}", r.topic(),
+                    r.partition(), r.offset(), e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the follower retries from this record, then reports FAILED
         }
