@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -62,6 +63,8 @@ public class HistoryFeed implements Monitored {
     /** Next offset of each followed partition ("topic:partition"), follower thread only. */
     private final Map<String, Long> offsets = new HashMap<>();
     private long lastCommit;
+    /** Records of the followed topics applied since this start (a resumed feed does not re-read older ones). */
+    private final AtomicLong applied = new AtomicLong();
 
     public HistoryFeed(PipelineConfig pipeline, SearchConfig config, Topics topics, Clock clock) throws IOException {
         this.topics = topics;
@@ -104,6 +107,16 @@ public class HistoryFeed implements Monitored {
         }
     }
 
+    /** Records read from the followed topics since this start. */
+    public long recordsSinceStart() {
+        return applied.get();
+    }
+
+    /** Faces in the history index now. */
+    public long size() {
+        return index.size();
+    }
+
     /** Waits until the history has applied everything in its topics now (e.g. an erasure just written). */
     public void sync() {
         try {
@@ -138,6 +151,7 @@ public class HistoryFeed implements Monitored {
             throw new UncheckedIOException(e); // the follower retries from this record, then reports FAILED
         }
         offsets.put(r.topic() + ":" + r.partition(), r.offset() + 1);
+        applied.incrementAndGet();
         if (clock.millis() - lastCommit >= config.commitInterval().toMillis()) {
             commit();
         }
