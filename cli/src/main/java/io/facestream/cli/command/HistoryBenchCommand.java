@@ -78,6 +78,7 @@ public final class HistoryBenchCommand implements Callable<Integer> {
 
                 double[] latencies = new double[queries];
                 double recallSum = 0;
+                double recallAbove = 0;
                 for (int q = -10; q < queries; q++) { // 10 untimed queries first
                     float[] query = noisy(centres[random.nextInt(people)], 0.7, random);
                     long s = System.nanoTime();
@@ -86,7 +87,10 @@ public final class HistoryBenchCommand implements Callable<Integer> {
                     double ms = (System.nanoTime() - s) / 1e6;
                     if (q >= 0) {
                         latencies[q] = ms;
-                        recallSum += recall(hits, exact(faces, query, limit));
+                        recallSum += recall(hits, exact(faces, query, limit, -1));
+                        List<HistoryHit> above = index.search(new HistoryQuery(List.of(new QueryVector(MODEL, query)),
+                                Optional.empty(), 0, Long.MAX_VALUE, 0.5, limit)).hits();
+                        recallAbove += recall(above, exact(faces, query, limit, 0.5));
                     }
                 }
                 Arrays.sort(latencies);
@@ -99,8 +103,10 @@ public final class HistoryBenchCommand implements Callable<Integer> {
                 System.out.printf("build_s=%.1f%n", buildS);
                 System.out.printf("faces_per_s=%.0f%n", size / buildS);
                 System.out.printf("p50_ms=%.2f%n", latencies[queries / 2]);
-                System.out.printf("p99_ms=%.2f%n", latencies[(int) Math.min(queries - 1, Math.ceil(queries * 0.99) - 1)]);
+                int p99 = (int) Math.min(queries - 1, Math.ceil(queries * 0.99) - 1);
+                System.out.printf("p99_ms=%.2f%n", latencies[p99]);
                 System.out.printf("recall_at_limit=%.3f%n", recallSum / queries);
+                System.out.printf("recall_at_min_score_0.5=%.3f%n", recallAbove / queries);
                 System.out.printf("erase_ms=%.0f (%d faces erased by similarity, exact scan)%n", eraseMs, erased);
             }
         } finally {
@@ -118,13 +124,15 @@ public final class HistoryBenchCommand implements Callable<Integer> {
         return exact.isEmpty() ? 1 : (double) found / exact.size();
     }
 
-    private static Set<String> exact(float[][] faces, float[] query, int k) {
+    /** The {@code k} best faces by an exact scan, of those at or above {@code minScore}. */
+    private static Set<String> exact(float[][] faces, float[] query, int k, double minScore) {
         double[] score = new double[faces.length];
         for (int i = 0; i < faces.length; i++) {
             score[i] = dot(faces[i], query);
         }
         Set<String> out = new HashSet<>();
-        IntStream.range(0, faces.length).boxed().sorted((a, b) -> Double.compare(score[b], score[a])).limit(k)
+        IntStream.range(0, faces.length).boxed().filter(i -> score[i] >= minScore)
+                .sorted((a, b) -> Double.compare(score[b], score[a])).limit(k)
                 .forEach(i -> out.add("f" + i));
         return out;
     }

@@ -36,6 +36,11 @@ public final class HistoryIndex implements AutoCloseable {
 
     private static final String PARTITION_PREFIX = "part-";
     private static final String OFFSETS = "offsets.properties";
+    /**
+     * Each partition is asked for this many times the hits wanted: HNSW's beam is its k, and a wider beam finds
+     * more of the true best (bench history: recall against an exact scan).
+     */
+    static final int OVERFETCH = 2;
 
     private final Path root;
     private final HistorySettings settings;
@@ -129,8 +134,8 @@ public final class HistoryIndex implements AutoCloseable {
 
     /**
      * Faces similar to the query, best first (ties: latest first), and the window each model version covers.
-     * Each partition that overlaps the time range answers with its best {@code limit} per query vector (HNSW,
-     * exact when the filters leave few faces); a face's score is its best over the query vectors.
+     * Each partition that overlaps the time range answers with its best {@code limit × OVERFETCH} per query vector
+     * (HNSW, exact when the filters leave few faces); a face's score is its best over the query vectors.
      */
     public HistoryResult search(HistoryQuery query) {
         long now = clock.millis();
@@ -141,7 +146,8 @@ public final class HistoryIndex implements AutoCloseable {
             if (from < query.toMs()) {
                 for (Partition p : partitions.subMap(partitionStart(from), true, query.toMs(), false).values()) {
                     for (QueryVector q : query.queries()) {
-                        for (HistoryHit h : p.search(q, query.cameraId(), from, query.toMs(), query.limit())) {
+                        int k = (int) Math.min((long) query.limit() * OVERFETCH, query.limit() + 10_000L);
+                        for (HistoryHit h : p.search(q, query.cameraId(), from, query.toMs(), k)) {
                             if (h.score() >= query.minScore()) {
                                 best.merge(h.faceId(), h, (a, b) -> a.score() >= b.score() ? a : b);
                             }
@@ -259,7 +265,8 @@ public final class HistoryIndex implements AutoCloseable {
                 props.store(out, "next source offsets covered by the committed partitions");
             }
             try {
-                Files.move(tmp, root.resolve(OFFSETS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, root.resolve(OFFSETS), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, root.resolve(OFFSETS), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -52,7 +52,8 @@ class HistoryRestartIntegrationTest {
             String base = pipeline.baseUrl();
             Set<String> frames = new HashSet<>();
             for (Path photo : photos.subList(1, photos.size())) {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/frames?camera=cam-1"))
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(base + "/api/v1/frames?camera=cam-1"))
                         .header("Authorization", OPERATOR).header("Content-Type", "image/jpeg")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(photo))).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -100,7 +101,8 @@ class HistoryRestartIntegrationTest {
 
     /** The frames of every face in the history, most like the photo first (minScore −1: all of them). */
     private static Set<String> hits(String base, byte[] photo) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/search?limit=100&minScore=-1"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                URI.create(base + "/api/v1/search?limit=100&minScore=-1"))
                 .header("Authorization", OPERATOR).header("Content-Type", "image/jpeg")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(photo)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());

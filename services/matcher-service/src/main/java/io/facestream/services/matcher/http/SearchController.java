@@ -115,63 +115,73 @@ public class SearchController {
             return HttpResponse.badRequest(new Problem(
                     "the body is empty; send a JPEG or PNG photo, or {\"identityId\": \"...\"} as application/json"));
         }
-        List<QueryVector> queries;
+        Queries queries;
         if (isJson(contentType)) {
-            HttpResponse<?>[] refused = new HttpResponse<?>[1];
-            queries = byIdentity(body, refused);
-            if (queries == null) {
-                return refused[0];
-            }
+            queries = byIdentity(body);
         } else if (ImageTypes.accepted(contentType)) {
-            try {
-                GallerySample s = enroller.current().enroll("search", body);
-                float[] v = new float[s.getVector().size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = s.getVector().get(i);
-                }
-                queries = List.of(new QueryVector(s.getModelVersion(), v));
-            } catch (RejectedRecordException e) {
-                HttpStatus status = e.kind().equals("no-face") || e.kind().equals(Enroller.LOW_QUALITY)
-                        ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
-                return HttpResponse.status(status).body(new Problem(e.getMessage()));
-            }
+            queries = byPhoto(body);
         } else {
             return HttpResponse.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(new Problem(
                     ImageTypes.refusal(contentType) + ", or application/json for a search by identity"));
         }
-        HistoryResult result = history.search(new HistoryQuery(queries, filters.camera(), filters.from(), filters.to(),
-                filters.minScore(), filters.limit()));
+        if (queries.refusal() != null) {
+            return queries.refusal();
+        }
+        HistoryResult result = history.search(new HistoryQuery(queries.vectors(), filters.camera(), filters.from(),
+                filters.to(), filters.minScore(), filters.limit()));
         return HttpResponse.ok(new SearchPage(result.hits().stream().map(Hit::of).toList(),
                 result.windows().stream().map(Window::of).toList(),
-                queries.stream().map(QueryVector::modelVersion).distinct().sorted().toList()));
+                queries.vectors().stream().map(QueryVector::modelVersion).distinct().sorted().toList()));
     }
 
-    private List<QueryVector> byIdentity(byte[] body, HttpResponse<?>[] refused) {
+    /** The query vectors of a request, or the answer that refuses it. */
+    private record Queries(List<QueryVector> vectors, @Nullable HttpResponse<?> refusal) {
+
+        static Queries refused(HttpResponse<?> refusal) {
+            return new Queries(List.of(), refusal);
+        }
+    }
+
+    /** The photo's largest face, detected, gated and embedded as for enrollment. */
+    private Queries byPhoto(byte[] image) {
+        try {
+            GallerySample s = enroller.current().enroll("search", image);
+            float[] v = new float[s.getVector().size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = s.getVector().get(i);
+            }
+            return new Queries(List.of(new QueryVector(s.getModelVersion(), v)), null);
+        } catch (RejectedRecordException e) {
+            HttpStatus status = e.kind().equals("no-face") || e.kind().equals(Enroller.LOW_QUALITY)
+                    ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
+            return Queries.refused(HttpResponse.status(status).body(new Problem(e.getMessage())));
+        }
+    }
+
+    /** The gallery samples of {@code {"identityId": ...}}. */
+    private Queries byIdentity(byte[] body) {
         if (body.length > MAX_JSON_BYTES) {
-            refused[0] = HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
-                    .body(new Problem("a JSON query is at most " + MAX_JSON_BYTES + " bytes"));
-            return null;
+            return Queries.refused(HttpResponse.status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                    .body(new Problem("a JSON query is at most " + MAX_JSON_BYTES + " bytes")));
         }
         ByIdentity q;
         try {
             q = json.readValue(body, ByIdentity.class);
         } catch (IOException | RuntimeException e) {
-            refused[0] = HttpResponse.badRequest(new Problem("the body is not {\"identityId\": \"...\"}: "
-                    + e.getMessage()));
-            return null;
+            return Queries.refused(HttpResponse.badRequest(new Problem("the body is not {\"identityId\": \"...\"}: "
+                    + e.getMessage())));
         }
         if (q == null || q.identityId() == null || q.identityId().isBlank()
                 || q.identityId().length() > InputLimits.MAX_NAME_CHARS) {
-            refused[0] = HttpResponse.badRequest(new Problem("'identityId' must be a non-blank id of at most "
-                    + InputLimits.MAX_NAME_CHARS + " characters"));
-            return null;
+            return Queries.refused(HttpResponse.badRequest(new Problem("'identityId' must be a non-blank id of at most "
+                    + InputLimits.MAX_NAME_CHARS + " characters")));
         }
         List<QueryVector> samples = history.samplesOf(q.identityId().strip());
         if (samples.isEmpty()) {
-            refused[0] = HttpResponse.notFound(new Problem("no enrolled samples for identity " + q.identityId()));
-            return null;
+            return Queries.refused(HttpResponse.notFound(new Problem("no enrolled samples for identity "
+                    + q.identityId())));
         }
-        return samples;
+        return new Queries(samples, null);
     }
 
     private static boolean isJson(@Nullable String contentType) {
