@@ -98,8 +98,19 @@ public final class TopicFollower implements AutoCloseable, Monitored {
     }
 
     /**
+     * A follower that resumes where a persistent view of the topics left off (e.g. an index on disk that stores
+     * the next offset of each partition with its data), instead of re-reading them: a partition not in
+     * {@code resumeAt} starts at its beginning.
+     */
+    public static TopicFollower resuming(String name, KafkaClientSettings kafka, List<String> topics,
+            Map<TopicPartition, Long> resumeAt, int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        return new TopicFollower(name, kafka, topics, -1, resumeAt, maxRecordBytes, onRecord, DEFAULT_RETRIES);
+    }
+
+    /**
      * @param startOffsets where some partitions start instead (e.g. after the records a persisted view already
-     *     holds); an offset outside the partition's log falls back to the consumer's reset policy
+     *     holds); an offset before the partition's log starts at its earliest record, one past its end falls back
+     *     to the consumer's reset policy
      */
     public TopicFollower(String name, KafkaClientSettings kafka, List<String> topics, long lastRecords,
             Map<TopicPartition, Long> startOffsets, int maxRecordBytes, Consumer<ConsumerRecord<String, byte[]>> onRecord,
@@ -234,11 +245,14 @@ public final class TopicFollower implements AutoCloseable, Monitored {
         } else {
             consumer.endOffsets(partitions).forEach((tp, offset) -> consumer.seek(tp, Math.max(0, offset - lastRecords)));
         }
-        startOffsets.forEach((tp, offset) -> {
-            if (partitions.contains(tp)) {
-                consumer.seek(tp, Math.max(0, offset));
-            }
-        });
+        if (!startOffsets.isEmpty()) {
+            consumer.beginningOffsets(partitions).forEach((tp, first) -> {
+                Long offset = startOffsets.get(tp);
+                if (offset != null) {
+                    consumer.seek(tp, Math.max(first, offset));
+                }
+            });
+        }
         return partitions;
     }
 

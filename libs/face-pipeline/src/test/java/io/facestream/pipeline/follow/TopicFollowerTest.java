@@ -63,6 +63,34 @@ class TopicFollowerTest {
     }
 
     @Test
+    void aResumingFollowerStartsAtTheStoredOffsetsAndAtTheBeginningElsewhere() throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+                TopicCreator.createAll(admin, List.of(TopicSpec.of("r", 2)), Duration.ofSeconds(20));
+            }
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.adminClientConfig(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    producer.send(new ProducerRecord<>("r", i % 2, "k" + i, new byte[] {(byte) i}));
+                }
+                producer.flush();
+            }
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // Partition 0 was read up to offset 3 before; partition 1 was never read.
+            try (TopicFollower follower = TopicFollower.resuming("resume",
+                    new KafkaClientSettings(kafka.bootstrapServers(), kafka.adminLoginSettings()), List.of("r"),
+                    Map.of(new org.apache.kafka.common.TopicPartition("r", 0), 3L),
+                    KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES,
+                    r -> seen.add(r.partition() + "@" + r.offset())).start()) {
+                assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+                assertEquals(java.util.Set.of("0@3", "0@4", "1@0", "1@1", "1@2", "1@3", "1@4"),
+                        java.util.Set.copyOf(seen));
+                assertEquals(7, seen.size(), "nothing twice: " + seen);
+            }
+        }
+    }
+
+    @Test
     void aFailingCallbackIsRetriedFromTheFailedRecordThenReportedFailed() throws Exception {
         ProcessingRetries retries = new ProcessingRetries(3, Duration.ofMillis(50));
         try (EmbeddedKafka kafka = new EmbeddedKafka(EmbeddedKafkaConfig.defaults()).start()) {

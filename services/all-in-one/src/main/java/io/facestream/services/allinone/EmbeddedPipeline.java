@@ -91,6 +91,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             props.put("facestream.matcher.state-dir", dataDir.resolve("matcher-state").toString());
             // next to the broker's logs, whose gallery offsets its commits hold
             props.put("facestream.gallery-index.directory", dataDir.resolve("gallery-index").toString());
+            props.put("facestream.search.dir", dataDir.resolve("history").toString());
             props.put("facestream.retrainer.work-dir", dataDir.resolve("retrainer").toString());
             props.put("facestream.retrainer.model-store", dataDir.resolve("model-store").toString());
             // Model signing: a key pair made once per data directory and kept there (the private key 0600), so

@@ -21,6 +21,7 @@ import io.facestream.services.detector.config.DetectorConfig;
 import io.facestream.services.embedder.config.EmbedderConfig;
 import io.facestream.services.matcher.config.GalleryIndexConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
+import io.facestream.services.matcher.config.SearchConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -896,7 +897,8 @@ class DeploymentFilesTest {
     private static Set<String> configurationEnvNames() {
         Set<String> names = new TreeSet<>();
         for (Class<?> config : List.of(PipelineConfig.class, ModelTrustConfig.class, DetectorConfig.class,
-                EmbedderConfig.class, MatcherConfig.class, GalleryIndexConfig.class, RetrainerConfig.class)) {
+                EmbedderConfig.class, MatcherConfig.class, GalleryIndexConfig.class, SearchConfig.class,
+                RetrainerConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);

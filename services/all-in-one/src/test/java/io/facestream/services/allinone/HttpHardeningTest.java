@@ -179,6 +179,7 @@ class HttpHardeningTest extends RunningPipelineTest {
             {"GET", "/api/v1/models/versions/v1/files/report.json"},
             {"POST", "/api/v1/identities"},
             {"POST", "/api/v1/feedback"},
+            {"POST", "/api/v1/search"},
             {"POST", "/api/v1/models/retrain"},
             {"PUT", "/api/v1/cameras/door"},
             {"DELETE", "/api/v1/identities/some-id"},
@@ -204,7 +205,8 @@ class HttpHardeningTest extends RunningPipelineTest {
         byte[] gif = "GIF89a\u0001\u0000\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1);
         String id = ApiClient.json(send("POST", "/api/v1/identities", "{\"name\":\"Gif Person\"}", OPERATOR))
                 .get("id").asText();
-        for (String path : List.of("/api/v1/frames?camera=door", "/api/v1/identities/" + id + "/faces")) {
+        for (String path : List.of("/api/v1/frames?camera=door", "/api/v1/identities/" + id + "/faces",
+                "/api/v1/search")) {
             RawHttp.Response r = raw().send("POST", path, Map.of("Authorization", OPERATOR, "Content-Type",
                     "image/gif"), gif);
             assertEquals(415, r.status(), path + ": " + r.body());

@@ -1,6 +1,7 @@
 package io.facestream.services.allinone.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -450,6 +452,50 @@ class DashboardBrowserTest {
             identity = identity == null ? records.get(0).getIdentityId() : identity;
             assertEquals(identity, records.get(0).getIdentityId(), "one new identity for the whole sighting");
         }
+    }
+
+    @Test
+    @Order(10)
+    void droppingAPhotoOnTheSearchTabShowsWhereAndWhenThePersonWasSeen() throws Exception {
+        List<Path> photos = photosOf("John_Simm");
+        String frameId = publishFrame("cam-search", photos.get(3));
+        awaitMatches(frameId);
+        showTab(browser, "search");
+        By hitOf = By.cssSelector("[data-testid=search-hit][data-face-id^='" + frameId + "']");
+
+        // Drop: the frame as the camera sent it, fetched by the page and dropped as a file onto the zone.
+        ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/frames/' + arguments[0] + '/image', { credentials: 'same-origin' })
+                  .then((r) => r.blob())
+                  .then((blob) => {
+                    const transfer = new DataTransfer();
+                    transfer.items.add(new File([blob], 'dropped.jpg', { type: 'image/jpeg' }));
+                    document.getElementById('search-drop').dispatchEvent(
+                      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                    done(true);
+                  }, (e) => done(String(e)));
+                """, frameId);
+        WebElement hit = wait(browser, Duration.ofSeconds(20)).withMessage(() -> "no search hit for frame " + frameId
+                + "; message: " + browser.findElement(By.id("search-message")).getText())
+                .until(ExpectedConditions.presenceOfElementLocated(hitOf));
+        assertEquals("cam-search", hit.findElement(By.cssSelector("[data-testid=search-hit-camera]")).getText());
+        String score = hit.findElement(By.cssSelector("[data-testid=search-hit-score]")).getText();
+        assertTrue(score.matches("cos (0\\.9\\d\\d|1\\.000)"), "the dropped frame is that face: " + score);
+        assertFalse(hit.findElement(By.cssSelector("[data-testid=search-hit-time]")).getText().isBlank());
+        assertTrue(hit.findElement(By.cssSelector("[data-testid=thumbnail]")).getAttribute("src")
+                .endsWith("/api/v1/faces/" + hit.getAttribute("data-face-id") + "/crop.png"));
+        assertTrue(text(browser, "search-message").contains("dropped.jpg"));
+        assertTrue(text(browser, "search-windows").startsWith("Searched: mobilefacenet-"));
+
+        // Choose: another photo of him finds the same frame (and the one of the Live test, on cam-live).
+        browser.findElement(By.id("search-file")).sendKeys(photos.get(4).toAbsolutePath().toString());
+        wait(browser, Duration.ofSeconds(20)).until(d -> text(d, "search-message").contains(
+                photos.get(4).getFileName().toString()) && !d.findElements(hitOf).isEmpty());
+        List<String> cameras = browser.findElements(By.cssSelector("[data-testid=search-hit-camera]")).stream()
+                .map(WebElement::getText).toList();
+        assertTrue(cameras.contains("cam-search") && cameras.contains("cam-live"), cameras.toString());
+        Browser.screenshot(browser, "search");
     }
 
     // ---- the browser ----

@@ -11,6 +11,7 @@ import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.facestream.services.matcher.search.HistoryFeed;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.core.annotation.Nullable;
@@ -43,8 +44,11 @@ public class IdentitiesController {
     private final GalleryWriter writer;
     private final ActiveEnroller enroller;
     private final Clock clock;
+    private final HistoryFeed history;
 
-    public IdentitiesController(GalleryView gallery, GalleryWriter writer, ActiveEnroller enroller, Clock clock) {
+    public IdentitiesController(GalleryView gallery, GalleryWriter writer, ActiveEnroller enroller, Clock clock,
+            HistoryFeed history) {
+        this.history = history;
         this.gallery = gallery;
         this.writer = writer;
         this.enroller = enroller;
@@ -135,6 +139,8 @@ public class IdentitiesController {
             return HttpResponse.notFound(new Problem("no identity " + id));
         }
         writer.erase(id);
+        // The history erases the person when it reads their tombstone; answer once this instance's has.
+        history.sync();
         return HttpResponse.noContent();
     }
 }
