@@ -325,11 +325,15 @@ public final class UnknownClusters {
         return d.done();
     }
 
-    /** Every face of a track leaves (its sighting became KNOWN). */
-    public synchronized Changes leaveTrack(String trackId) {
+    /**
+     * Every face of a track leaves (its sighting became KNOWN as {@code identityId}), except those of a cluster
+     * named to that identity: they are already its faces.
+     */
+    public synchronized Changes leaveTrack(String trackId, String identityId) {
         Delta d = new Delta();
         for (Node n : List.copyOf(faces.values())) {
-            if (trackId.equals(n.face.trackId())) {
+            boolean own = n.cluster != null && n.cluster.identityId != null && n.cluster.identityId.equals(identityId);
+            if (trackId.equals(n.face.trackId()) && !own) {
                 remembered.remove(n.face.faceId());
                 remove(n, d);
             }

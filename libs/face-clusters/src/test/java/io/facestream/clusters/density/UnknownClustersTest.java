@@ -127,7 +127,9 @@ class UnknownClustersTest {
         clusters.add(face("c", 20, "t2", "cam-2", "m1", 0.5));
         String id = clusters.clusterOf("c").orElseThrow();
         assertEquals(List.of("cam-1", "cam-2"), clusters.cluster(id).orElseThrow().cameras());
-        Changes known = clusters.leaveTrack("t1");
+        clusters.name(id, "person-1");
+        assertTrue(clusters.leaveTrack("t1", "person-1").isEmpty(), "a track of the person the cluster is named to");
+        Changes known = clusters.leaveTrack("t1", "person-2");
         assertEquals(List.of(id), known.removed(), "c alone is no core: the cluster is gone");
         assertEquals(Optional.empty(), clusters.clusterOf("c"));
         assertEquals(1, clusters.faces(), "c stays, unclustered, and may join a cluster later");
