@@ -145,9 +145,11 @@ public class UnknownClusterFollower implements Monitored {
             } else if (topic.equals(topics.identities().name()) && r.value() == null && r.key() != null) {
                 publish(clusters.eraseIdentity(r.key()));
             }
-        } catch (SerializationException e) {
-            LOG.warn("skipping undecodable {} record at partition {} offset {}: {}", r.topic(), r.partition(),
-                    r.offset(), e.getMessage());
+        } catch (SerializationException | IllegalArgumentException e) {
+            // undecodable, or a face the clustering cannot hold (no vector): skipped, as the other views do,
+            // rather than retried until the follower gives up
+            LOG.warn("skipping {} record at partition {} offset {}: {}", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
         }
         Instant now = clock.instant();
         if (Duration.between(lastExpiry, now).compareTo(EXPIRY_EVERY) > 0) {
