@@ -60,6 +60,7 @@ public final class AccessPolicy {
         String identities = topics.identities().name();
         String feedback = topics.feedback().name();
         String models = topics.models().name();
+        String clusters = topics.clusters().name();
 
         put(new Access(ServicePrincipal.CAMERA, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
         put(new Access(ServicePrincipal.INGEST, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
@@ -72,11 +73,13 @@ public final class AccessPolicy {
         put(new Access(ServicePrincipal.EMBEDDER, Set.of(faces, models, modelLetters),
                 Set.of(embeddings, topics.faces().deadLetterTopic(), modelLetters),
                 Set.of(EMBEDDER_STAGE), Set.of(EMBEDDER_STAGE + "-"), Set.of()));
-        // matches and sightings: the matches and sightings APIs follow them (RecentMatches, RecentSightings)
+        // matches and sightings: the matches and sightings APIs follow them (RecentMatches, RecentSightings);
+        // clusters: the unknown-face clustering restores from and publishes to it (UnknownClusterFollower)
         put(new Access(ServicePrincipal.MATCHER, Set.of(embeddings, gallery, identities, models, matches, sightings,
-                modelLetters),
+                modelLetters, clusters),
                 // enrollment writes gallery and identities; the topology matches, sightings and dead letters
-                Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities, modelLetters),
+                Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities, modelLetters,
+                        clusters),
                 Set.of(matcherApplicationId), Set.of(matcherApplicationId), Set.of(matcherApplicationId)));
         // frames: a sighting's snapshot is its best frame, read back from the topic (FrameIndex)
         put(new Access(ServicePrincipal.DASHBOARD, Set.of(embeddings, frameResults, matches, frames), Set.of(feedback),

@@ -2,6 +2,7 @@ package io.facestream.pipeline.topics;
 
 import io.facestream.kafka.topics.TopicSpec;
 import io.facestream.schema.FaceCrop;
+import io.facestream.schema.FaceCluster;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.Frame;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.config.TopicConfig;
  * Every topic of the pipeline, declared once (../shared/DESIGN.md) and built once: each {@link Topic} and its
  * serde are made in the constructor, so the accessors cost nothing in per-record loops. Camera-keyed topics
  * share a partition count so one camera's frames, faces and matches stay ordered per partition; the gallery,
- * identities, models and sightings topics are compacted (latest value per key, tombstones delete). Frame
+ * identities, models, sightings and clusters topics are compacted (latest value per key, tombstones delete). Frame
  * results have their own topic rather than sharing {@code faces}, so each topic carries exactly one record
  * type. Immutable and thread-safe.
  *
@@ -65,6 +66,7 @@ public final class Topics {
     private final Topic<Identity> identities;
     private final Topic<Feedback> feedback;
     private final Topic<ModelVersion> models;
+    private final Topic<FaceCluster> clusters;
 
     /** @param partitions partitions of the camera-keyed topics (the stages' parallelism) */
     public Topics(int partitions) {
@@ -86,6 +88,8 @@ public final class Topics {
         identities = new Topic<>("identities", 1, true, AvroSerde.of(Identity.class), erasable());
         feedback = new Topic<>("feedback", partitions, false, AvroSerde.of(Feedback.class));
         models = new Topic<>("models", 1, true, AvroSerde.of(ModelVersion.class), erasable());
+        // small and read whole at start-up: one partition keeps a cluster's states and its merge in order
+        clusters = new Topic<>("clusters", 1, true, AvroSerde.of(FaceCluster.class), erasable());
     }
 
     /** A compacted topic whose tombstones take effect within a bound (see the class comment). */
@@ -158,11 +162,19 @@ public final class Topics {
         return models;
     }
 
+    /**
+     * Key cluster id: the latest state of each cluster of unknown faces (README, "Unknown clusters"); a record
+     * with {@code mergedInto} says where an absorbed cluster went, a tombstone that the cluster is gone.
+     */
+    public Topic<FaceCluster> clusters() {
+        return clusters;
+    }
+
     /** Every topic and the dead-letter topics of the stages that consume from them, for explicit creation. */
     public List<TopicSpec> specs() {
         List<TopicSpec> specs = new ArrayList<>();
         for (Topic<?> t : List.of(frames, faces, frameResults, embeddings, matches, sightings, gallery, identities,
-                feedback, models)) {
+                feedback, models, clusters)) {
             specs.add(t.spec());
         }
         // models.dlq: records the embedder and the matcher refuse to load (forged, outside the model store).

@@ -40,4 +40,12 @@ class TopicsTest {
         assertEquals(4, specs.get("sightings").partitions());
         assertEquals(specs.get("faces").configs(), specs.get("faces.dlq").configs(), "a dead-letter topic is kept like its source");
     }
+
+    @Test
+    void clustersAreOneCompactedErasablePartition() {
+        assertTrue(specs.get("clusters").compacted());
+        assertEquals(1, specs.get("clusters").partitions());
+        assertEquals(specs.get("identities").configs(), specs.get("clusters").configs(),
+                "a cluster names a person: erased within the same bound as the identities");
+    }
 }

@@ -498,6 +498,64 @@ class DashboardBrowserTest {
         Browser.screenshot(browser, "search");
     }
 
+    @Test
+    @Order(11)
+    void namingAClusterOfUnknownFacesFromTheReviewTabLabelsEachOfItsFaces() throws Exception {
+        // Nobody enrolled John Shimkus: his frames are UNKNOWN and group into one cluster.
+        List<String> faces = new ArrayList<>();
+        List<Path> photos = photosOf("John_Shimkus");
+        for (int i = 0; i < 5; i++) {
+            String frameId = publishFrame(i % 2 == 0 ? "cam-a" : "cam-b", photos.get(i));
+            awaitMatches(frameId).forEach(m -> faces.add(m.get("faceId").asText()));
+        }
+        String clusterId = wait(browser, PIPELINE).pollingEvery(Duration.ofSeconds(1))
+                .withMessage("no cluster of John Shimkus's faces " + faces).until(d -> {
+                    try {
+                        for (JsonNode k : JSON.readTree(send("GET", "/api/v1/clusters?limit=100", null, null, OPERATOR,
+                                OPERATOR_PASSWORD).body()).get("items")) {
+                            for (JsonNode f : k.get("faceIds")) {
+                                if (faces.contains(f.asText()) && k.get("size").asInt() >= 3) {
+                                    return k.get("clusterId").asText();
+                                }
+                            }
+                        }
+                        return null;
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        showTab(browser, "review");
+        By itemOf = By.cssSelector("[data-testid=cluster-item][data-cluster-id='" + clusterId + "']");
+        WebElement item = wait(browser, Duration.ofSeconds(20)).pollingEvery(Duration.ofSeconds(1))
+                .withMessage("cluster " + clusterId + " is not on the Review tab").until(d -> {
+                    List<WebElement> found = d.findElements(itemOf);
+                    if (found.isEmpty()) {
+                        d.findElement(By.id("review-refresh")).click();
+                        return null;
+                    }
+                    return found.get(0);
+                });
+        assertTrue(!item.findElements(By.cssSelector("[data-testid=cluster-crop]")).isEmpty(), "its best faces show");
+        int size = Integer.parseInt(item.getAttribute("data-size"));
+        item.findElement(By.cssSelector("[data-testid=cluster-name-input]")).sendKeys("John Shimkus");
+        WebElement name = item.findElement(By.cssSelector("[data-testid=cluster-name]"));
+        new Actions(browser).doubleClick(name).perform(); // the page must send this once
+        WebElement result = item.findElement(By.cssSelector("[data-testid=cluster-result]"));
+        wait(browser, Duration.ofSeconds(20)).until(d -> result.getText().startsWith("Named"));
+        assertTrue(result.getText().contains(size + " faces labelled"), result.getText());
+        Browser.screenshot(browser, "review-clusters");
+
+        JsonNode named = JSON.readTree(send("GET", "/api/v1/clusters/" + clusterId, null, null, OPERATOR,
+                OPERATOR_PASSWORD).body());
+        String identity = named.get("identityId").asText();
+        for (JsonNode f : named.get("faceIds")) {
+            List<Feedback> records = feedbackFor(f.asText());
+            assertEquals(1, records.size(), "exactly one feedback record for face " + f + ": " + records);
+            assertEquals(Verdict.NEW_IDENTITY, records.get(0).getVerdict());
+            assertEquals(identity, records.get(0).getIdentityId(), "one new identity for the whole cluster");
+        }
+    }
+
     // ---- the browser ----
 
     private static void logIn(WebDriver driver, String user, String password) {

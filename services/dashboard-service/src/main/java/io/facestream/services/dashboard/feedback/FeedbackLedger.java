@@ -16,6 +16,7 @@ final class FeedbackLedger {
 
     private final Map<String, Recorded> faceDecisions;
     private final Map<String, SightingRecorded> sightingDecisions;
+    private final Map<String, ClusterRecorded> clusterDecisions;
     private final Set<String> labelledFaces;
     private final Set<String> labelledSightings;
 
@@ -25,6 +26,7 @@ final class FeedbackLedger {
         }
         faceDecisions = bounded(capacity);
         sightingDecisions = bounded(capacity);
+        clusterDecisions = bounded(capacity);
         labelledFaces = Collections.newSetFromMap(bounded(capacity));
         labelledSightings = Collections.newSetFromMap(bounded(capacity));
     }
@@ -45,6 +47,14 @@ final class FeedbackLedger {
     void recordSighting(String key, String sightingId, SightingRecorded recorded) {
         sightingDecisions.put(key, recorded);
         labelledSightings.add(sightingId);
+    }
+
+    Optional<ClusterRecorded> cluster(String key) {
+        return Optional.ofNullable(clusterDecisions.get(key));
+    }
+
+    void recordCluster(String key, ClusterRecorded recorded) {
+        clusterDecisions.put(key, recorded);
     }
 
     boolean faceLabelled(String faceId) {

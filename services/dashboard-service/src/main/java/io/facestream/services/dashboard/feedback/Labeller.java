@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Writes operators' labels: one {@code feedback} record per face, each distinct decision once, a new identity
  * once, and a gallery sample when the label says so. Labelling a face and labelling a sighting (all its faces)
- * go through here, one at a time, so the two never write the same decision twice.
+ * go through here, one at a time, so the two never write the same decision twice; so does naming a cluster
+ * of unknown faces.
  */
 @Singleton
 public class Labeller {
@@ -129,18 +131,74 @@ public class Labeller {
         return ledger.sightingLabelled(sightingId);
     }
 
+    /** The decision an earlier, identical cluster label took, if there was one. */
+    public synchronized Optional<ClusterRecorded> earlierClusterLabel(String clusterId, Label label) {
+        return ledger.cluster(label.key("cluster:" + clusterId));
+    }
+
+    /**
+     * Names a cluster of unknown faces: one feedback record per face not labelled so before, one new identity
+     * for the whole cluster, and the given gallery faces (already through the enrollment gate) as samples, once.
+     *
+     * @param faceIds the cluster's faces
+     * @param galleryFaces its best faces that may join the gallery (used only when the label joins the gallery)
+     * @param beforeGallery called with the settled identity before any sample is written (the cluster is named
+     *     first, so that its faces do not leave it for matching their own new samples)
+     */
+    public synchronized Outcome<ClusterRecorded> labelCluster(String clusterId, List<String> faceIds,
+            List<FaceEmbedding> galleryFaces, Label label, String operator, Consumer<String> beforeGallery) {
+        String key = label.key("cluster:" + clusterId);
+        ClusterRecorded earlier = ledger.cluster(key).orElse(null);
+        Label settled = earlier != null ? label.withIdentity(earlier.identityId())
+                : label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+        beforeGallery.accept(settled.identityId());
+        List<FaceFeedback> feedback = new ArrayList<>();
+        boolean wrote = false;
+        for (String faceId : faceIds) {
+            String faceKey = settled.key(faceId);
+            Recorded recorded = ledger.face(faceKey).orElse(null);
+            if (recorded == null) {
+                recorded = writeFeedback(faceId, settled, operator);
+                ledger.recordFace(faceKey, faceId, recorded);
+                wrote = true;
+            }
+            feedback.add(new FaceFeedback(faceId, recorded.feedbackId()));
+        }
+        int samples = 0;
+        if (earlier == null && settled.joinsGallery()) {
+            for (FaceEmbedding face : galleryFaces) {
+                putSample(face, settled.identityId());
+                samples++;
+                wrote = true;
+            }
+        }
+        ClusterRecorded answer = new ClusterRecorded(clusterId, settled.identityId(), feedback,
+                earlier != null ? earlier.gallerySamples() : samples);
+        ledger.recordCluster(key, answer);
+        return new Outcome<>(answer, wrote);
+    }
+
     private Recorded write(FaceEmbedding face, Label label, String operator, boolean toGallery) {
-        Recorded recorded = new Recorded(UUID.randomUUID().toString(), label.identityId());
-        writer.write(Feedback.newBuilder().setFeedbackId(recorded.feedbackId()).setFaceId(face.getFaceId())
-                .setVerdict(label.verdict()).setIdentityId(label.identityId()).setOperator(operator)
-                .setAt(clock.instant()).build());
+        Recorded recorded = writeFeedback(face.getFaceId(), label, operator);
         if (toGallery) {
-            galleryWriter.putSample(GallerySample.newBuilder().setIdentityId(label.identityId())
-                    .setSampleId(UUID.randomUUID().toString()).setVector(face.getVector())
-                    .setModelVersion(face.getModelVersion()).setSourceFaceId(face.getFaceId())
-                    .setEnrolledAt(clock.instant()).setAlignedCrop(face.getAlignedCrop()).build());
+            putSample(face, label.identityId());
         }
         return recorded;
+    }
+
+    private Recorded writeFeedback(String faceId, Label label, String operator) {
+        Recorded recorded = new Recorded(UUID.randomUUID().toString(), label.identityId());
+        writer.write(Feedback.newBuilder().setFeedbackId(recorded.feedbackId()).setFaceId(faceId)
+                .setVerdict(label.verdict()).setIdentityId(label.identityId()).setOperator(operator)
+                .setAt(clock.instant()).build());
+        return recorded;
+    }
+
+    private void putSample(FaceEmbedding face, String identityId) {
+        galleryWriter.putSample(GallerySample.newBuilder().setIdentityId(identityId)
+                .setSampleId(UUID.randomUUID().toString()).setVector(face.getVector())
+                .setModelVersion(face.getModelVersion()).setSourceFaceId(face.getFaceId())
+                .setEnrolledAt(clock.instant()).setAlignedCrop(face.getAlignedCrop()).build());
     }
 
     private String newIdentity(String name) {
