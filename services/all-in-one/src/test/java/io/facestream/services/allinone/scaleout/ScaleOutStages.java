@@ -16,6 +16,7 @@ import io.facestream.pipeline.detect.FrameDetector;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.embed.EmbedderProcessor;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
+import io.facestream.pipeline.stage.BatchProcessor;
 import io.facestream.pipeline.stage.StageConfig;
 import io.facestream.pipeline.stage.TransactionalStage;
 import io.facestream.pipeline.topics.FrameLimits;
@@ -106,8 +107,7 @@ final class ScaleOutStages {
         };
     }
 
-    private static Instance transactional(StageConfig config,
-            io.facestream.pipeline.stage.BatchProcessor processor) {
+    private static Instance transactional(StageConfig config, BatchProcessor processor) {
         TransactionalStage stage = new TransactionalStage(config, processor).start();
         return new Instance() {
             @Override
