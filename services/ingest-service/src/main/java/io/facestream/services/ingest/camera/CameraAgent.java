@@ -48,8 +48,8 @@ public final class CameraAgent implements AutoCloseable {
     }
 
     /**
-     * A source for a folder or image file, or a video file or stream: OpenCV where it can (MJPEG AVI, V4L
-     * devices), FFmpeg for the rest (MP4, RTSP, HTTP).
+     * A source for a folder or image file, or a video file or stream through FFmpeg (MP4, MJPEG AVI, RTSP, HTTP).
+     * Not OpenCV: the ingest service carries no OpenCV (README, "What is here").
      */
     public static FrameSource open(String source) throws IOException {
         Path path = Path.of(source);
@@ -59,11 +59,7 @@ public final class CameraAgent implements AutoCloseable {
         if (!source.contains("://") && !Files.exists(path)) {
             throw new IOException("no such file or folder: " + source);
         }
-        try {
-            return new VideoSource(source);
-        } catch (IllegalArgumentException opencvCannot) {
-            return new FfmpegVideoSource(source);
-        }
+        return new FfmpegVideoSource(source);
     }
 
     /**

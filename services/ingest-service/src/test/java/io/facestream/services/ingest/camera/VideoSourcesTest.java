@@ -23,7 +23,7 @@ class VideoSourcesTest {
         int frames = 0;
         BufferedImage first = null;
         try (FrameSource source = CameraAgent.open(clip.toString())) {
-            assertTrue(source instanceof FfmpegVideoSource, "OpenCV cannot read MP4; FFmpeg takes over");
+            assertTrue(source instanceof FfmpegVideoSource, "videos are read through FFmpeg");
             for (Optional<FrameSource.EncodedFrame> f = source.next(); f.isPresent(); f = source.next()) {
                 assertEquals("image/jpeg", f.get().contentType());
                 if (first == null) {

@@ -105,6 +105,11 @@ public final class TransactionalStage implements AutoCloseable, Monitored {
         Properties p = config.kafka().transactionalProducer(config.transactionalId(),
                 config.maxInputRecordBytes() + DeadLetter.HEADROOM_BYTES);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // A transaction spans only the sends and the commit of a batch (processing happens before it begins). An
+        // instance killed with one open blocks read_committed readers of its output partitions, and the offset
+        // fetch of the instance taking over its input partitions, until the coordinator aborts it: after 10 s,
+        // as Kafka Streams sets it under exactly-once, rather than the producer's default of 60 s.
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         thread = new Thread(this::run, "stage-" + config.stage());
         health = new LoopHealth("stage-" + config.stage());
