@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * multiply rate as the yardstick. Every figure is the median of {@code --runs} timed runs after
  * {@code --warmup} untimed ones.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PipelineBenchCommand.class, StreamBenchCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PipelineBenchCommand.class, StreamBenchCommand.class,
+        GpuBenchCommand.class},
         description = "Detection frames/s (640x480, min face 40), embedding faces/s (batch 1 and 32), GEMM GFLOP/s.")
 public final class BenchCommand implements Callable<Integer> {
 
