@@ -45,6 +45,11 @@ public final class ModelOptions {
         return models;
     }
 
+    /** The model directory (--model-dir). */
+    public Path modelDir() {
+        return modelDir;
+    }
+
     /** A verified model file of the model directory. */
     public Path modelFile(ModelFile file) {
         return ModelDirectory.open(modelDir).file(file);

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * {@code --warmup} untimed ones.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PipelineBenchCommand.class, StreamBenchCommand.class,
-            GalleryBenchCommand.class, HistoryBenchCommand.class},
+            GalleryBenchCommand.class, HistoryBenchCommand.class, GpuBenchCommand.class},
         description = "Detection frames/s (640x480, min face 40), embedding faces/s (batch 1 and 32), GEMM GFLOP/s.")
 public final class BenchCommand implements Callable<Integer> {
 

@@ -50,7 +50,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Keeps the deployment files honest without Docker or a cluster: docker-compose.yml, every manifest under k8s/
- * and the Jib settings of the service poms are parsed and compared with the code they deploy — the topics of
+ * and the image build (docker/) are parsed and compared with the code they deploy — the topics of
  * {@link Topics#specs()}, the service modules, the configuration records. A topic added to {@code Topics}, a
  * new service or a misspelt environment variable fails here with a message that says what to change.
  */
@@ -61,7 +61,7 @@ class DeploymentFilesTest {
 
     /** Environment variables of the service containers that are not FaceStream configuration keys. */
     private static final Set<String> OTHER_ENV = Set.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-            "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "MICRONAUT_SERVER_PORT");
+            "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "JAVA_OPTS", "MICRONAUT_SERVER_PORT");
 
     /** Services with a public HTTP API, and the host port compose (and the k8s Service) publishes it on. */
     private static final Map<String, String> PUBLISHED = Map.of("ingest-service", "8080", "matcher-service", "8081",
@@ -96,10 +96,6 @@ class DeploymentFilesTest {
             "kafka-topics\\.sh .*--create.* --topic (\\S+) --partitions (\\d+)((?: --config \\S+=\\S+)*)");
     private static final Pattern TOPIC_CONFIG = Pattern.compile(" --config (\\S+?)=(\\S+)");
 
-    private static final Pattern JIB_PLUGIN = Pattern.compile(
-            "(?s)<plugin>\\s*<groupId>com\\.google\\.cloud\\.tools</groupId>\\s*<artifactId>jib-maven-plugin</artifactId>"
-                    + ".*?</plugin>");
-
     private static Path root;
     private static List<String> services;
     private static Map<String, Object> compose;
@@ -113,7 +109,7 @@ class DeploymentFilesTest {
         }
         assertEquals(List.of("detector-service", "embedder-service", "ingest-service", "matcher-service",
                         RETRAINER), services,
-                "deployable modules (services/* with an Application main); a new one needs compose, k8s and Jib");
+                "deployable modules (services/* with an Application main); a new one needs compose, k8s and docker/build-images.sh");
         compose = map(loadAll(root.resolve("docker-compose.yml")).get(0), "docker-compose.yml");
         manifests = new TreeMap<>();
         try (Stream<Path> files = Files.walk(root.resolve("k8s"))) {
@@ -220,15 +216,20 @@ class DeploymentFilesTest {
             Matcher m = KAFKA_ACL.matcher(line);
             if (m.find()) {
                 String rest = m.group(2);
-                Matcher r = ACL_RESOURCE.matcher(rest);
-                assertTrue(r.find(), "a resource in " + line);
                 String pattern = rest.contains("--resource-pattern-type prefixed") ? "PREFIXED" : "LITERAL";
-                Matcher op = ACL_OPERATION.matcher(rest);
-                while (op.find()) {
-                    composeAcls.computeIfAbsent(m.group(1), k -> new TreeSet<>())
-                            .add(acl(r.group(1).replace("transactional-id", "transactional_id"), r.group(2), pattern,
-                                    op.group(1)));
+                // one line may name several resources and operations: each operation on each resource
+                Matcher r = ACL_RESOURCE.matcher(rest);
+                int resources = 0;
+                while (r.find()) {
+                    resources++;
+                    Matcher op = ACL_OPERATION.matcher(rest);
+                    while (op.find()) {
+                        composeAcls.computeIfAbsent(m.group(1), k -> new TreeSet<>())
+                                .add(acl(r.group(1).replace("transactional-id", "transactional_id"), r.group(2),
+                                        pattern, op.group(1)));
+                    }
                 }
+                assertTrue(resources > 0, "a resource in " + line);
             }
         }
         for (String service : services) {
@@ -332,27 +333,28 @@ class DeploymentFilesTest {
             assertTrue(instanceIds.add(String.valueOf(env.get("FACESTREAM_INSTANCE_ID"))),
                     service + ": FACESTREAM_INSTANCE_ID missing or shared (transactional ids derive from it)");
             assertEquals("/models", env.get("FACESTREAM_MODEL_DIR"), service);
-            assertTrue(list(s.get("volumes"), service + " volumes").contains("models:/models:ro"),
-                    service + " mounts the models volume read-only");
+            assertTrue(list(s.get("volumes"), service + " volumes").contains("./models:/models:ro"),
+                    service + " mounts the checkout's models read-only");
             Map<String, Object> depends = map(s.get("depends_on"), service + " depends_on");
-            for (String init : List.of("topic-init", "models-init")) {
-                assertEquals("service_completed_successfully", map(depends.get(init), init).get("condition"),
-                        service + " waits for " + init);
-            }
+            assertEquals("service_completed_successfully", map(depends.get("topic-init"), "topic-init").get("condition"),
+                    service + " waits for topic-init");
+            assertEquals(List.of("secrets/accounts.env"), list(s.get("env_file"), service + " env_file"),
+                    service + " takes its accounts from the file scripts/compose-secrets.sh makes");
             String health = String.valueOf(map(s.get("healthcheck"), service + " healthcheck").get("test"));
             assertTrue(health.contains("/health"), service + " health check asks /health");
             List<Object> ports = list(s.getOrDefault("ports", List.of()), service + " ports");
             String published = PUBLISHED.get(service);
-            assertEquals(published == null ? List.of() : List.of(published + ":8080"), ports, service + " ports");
+            assertEquals(published == null ? List.of() : List.of("127.0.0.1:" + published + ":8080"), ports,
+                    service + " ports (this host only)");
         }
-        Map<String, Object> models = map(services().get("models-init"), "compose service models-init");
-        assertTrue(String.valueOf(models.get("entrypoint")).contains("fetch-assets.sh"), "models-init runs the script");
-        for (Object volume : list(models.get("volumes"), "models-init volumes")) {
-            String host = String.valueOf(volume).split(":")[0];
-            if (host.startsWith("./")) {
-                assertTrue(Files.exists(root.resolve(host)), "models-init mounts " + host + ", which must exist");
-            }
-        }
+        // nothing is pulled: every image is one docker/build-images.sh builds, no container fetches at run time
+        services().forEach((name, service) -> {
+            String image = String.valueOf(map(service, name).get("image"));
+            assertTrue(image.startsWith("facestream/"), name + " runs " + image + ", not an image built here");
+        });
+        assertFalse(services().containsKey("models-init"), "the models are mounted, not fetched by a container");
+        assertTrue(Files.exists(root.resolve("libs/face-inference/src/main/resources/io/facestream/inference/model/"
+                + "models.sha256")), "the sums scripts/fetch-assets.sh checks ./models against");
     }
 
     @Test
@@ -377,6 +379,8 @@ class DeploymentFilesTest {
             assertEquals("metadata.name", ref.get("fieldPath"), service + ": instance id from the pod name");
             assertTrue(String.valueOf(container.get("envFrom")).contains("facestream-config"),
                     service + " reads the shared ConfigMap");
+            assertTrue(String.valueOf(container.get("envFrom")).contains("{secretRef={name=facestream-accounts}}"),
+                    service + " takes its HTTP accounts from the Secret facestream-accounts");
         }
         Map<String, Map<String, Object>> k8sServices = byName(kinds("Service"));
         assertEquals(PUBLISHED.keySet(), k8sServices.keySet(), "k8s Services for the HTTP APIs");
@@ -719,37 +723,33 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void everyServiceBuildsAnImageWithJibAndServesHealthAndMetrics() throws IOException {
+    void everyServiceHasAnImageAndServesHealthAndMetrics() throws IOException {
         Map<String, Object> allInOne = map(loadAll(root.resolve(
                 "services/all-in-one/src/main/resources/application.yml")).get(0), "all-in-one application.yml");
-        String servicesPom = Files.readString(root.resolve("services/pom.xml"));
-        assertTrue(servicesPom.contains("<image>eclipse-temurin:17-jre</image>")
-                && servicesPom.contains("<image>facestream/${project.artifactId}:${project.version}</image>")
-                && servicesPom.contains("<mainClass>${facestream.main-class}</mainClass>"), "Jib in services/pom.xml");
-        for (String pom : List.of("pom.xml", "services/pom.xml")) {
-            Matcher jib = JIB_PLUGIN.matcher(Files.readString(root.resolve(pom)));
-            assertTrue(jib.find(), pom + " manages jib-maven-plugin");
-            assertFalse(jib.group().contains("<executions>"),
-                    pom + ": Jib bound to a phase; `mvn verify` must never build or push images");
-        }
+        String build = Files.readString(root.resolve("docker/build-images.sh"));
+        Matcher listed = Pattern.compile("(?m)^SERVICES=\\(([^)]*)\\)").matcher(build);
+        assertTrue(listed.find(), "docker/build-images.sh lists its SERVICES");
+        assertEquals(services, Stream.of(listed.group(1).trim().split("\\s+")).map(s -> s + "-service").sorted()
+                .toList(), "docker/build-images.sh builds an image of every deployable module");
+        String start = Files.readString(root.resolve("docker/service/start.sh"));
+        String dockerfile = Files.readString(root.resolve("docker/service/Dockerfile"));
+        assertTrue(dockerfile.startsWith("#") && dockerfile.contains("FROM facestream/jre:17"),
+                "the service images share the JRE layer");
         String launcher = Files.readString(root.resolve("facestream"));
         for (String flag : List.of("-Dai.djl.offline=true", "-DDJL_CACHE_DIR=", "-Djava.io.tmpdir=")) {
-            assertTrue(launcher.contains(flag) && servicesPom.contains("<jvmFlag>" + flag),
-                    "the image runs with the launcher's " + flag);
+            assertTrue(launcher.contains(flag) && start.contains(flag), "the image runs with the launcher's " + flag);
         }
         Matcher malloc = Pattern.compile("export (MALLOC_\\w+)=\"\\$\\{\\1:-(\\d+)}\"").matcher(launcher);
         int variables = 0;
         while (malloc.find()) {
             variables++;
-            String element = "<" + malloc.group(1) + ">" + malloc.group(2) + "</" + malloc.group(1) + ">";
-            assertTrue(servicesPom.contains(element), "the image sets the launcher's " + element);
+            String setting = malloc.group(1) + "=" + malloc.group(2);
+            assertTrue(dockerfile.contains(setting), "the image sets the launcher's " + setting);
         }
         assertEquals(3, variables, "MALLOC_* variables of ./facestream");
         for (String service : services) {
             Path module = root.resolve("services").resolve(service);
             String pom = Files.readString(module.resolve("pom.xml"));
-            assertTrue(pom.contains("<jib.skip>false</jib.skip>") && pom.contains("jib-maven-plugin"),
-                    service + " declares Jib and unskips it");
             assertTrue(pom.contains("<facestream.main-class>" + mainClassOf(module) + "</facestream.main-class>"),
                     service + " image runs " + mainClassOf(module));
             Map<String, Object> yml = map(loadAll(module.resolve("src/main/resources/application.yml")).get(0),
