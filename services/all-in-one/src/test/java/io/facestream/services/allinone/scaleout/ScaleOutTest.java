@@ -152,7 +152,7 @@ class ScaleOutTest {
         List<Path> probes = new ArrayList<>();
         Enroller enroller = new Enroller(new ImageDecoder(DecodeLimits.defaults()),
                 Detection.analyzer(ScaleOutStages.MTCNN), ScaleOutStages.MODEL, Clock.systemUTC(),
-                QualityConfig.DEFAULT, ENROLLMENT_GATE);
+                QualityConfig.DEFAULT, ENROLLMENT_GATE, 0);
         try (Stream<Path> people = Files.list(johns)) {
             for (Path person : people.filter(Files::isDirectory).sorted().toList()) {
                 String id = person.getFileName().toString();
@@ -160,7 +160,7 @@ class ScaleOutTest {
                 send(TOPICS.identities().name(), id, TOPICS.identities().encode(Identity.newBuilder()
                         .setIdentityId(id).setDisplayName(id).setCreatedAt(Instant.now()).build()));
                 for (Path photo : photos.subList(0, 2)) {
-                    GallerySample s = enroller.enroll(id, Files.readAllBytes(photo));
+                    GallerySample s = enroller.enroll(id, Files.readAllBytes(photo)).sample();
                     send(TOPICS.gallery().name(), GalleryView.key(id, s.getSampleId()), TOPICS.gallery().encode(s));
                 }
                 for (Path probe : photos.subList(2, photos.size())) {

@@ -145,7 +145,7 @@ public class SearchController {
     /** The photo's largest face, detected, gated and embedded as for enrollment. */
     private Queries byPhoto(byte[] image) {
         try {
-            GallerySample s = enroller.current().enroll("search", image);
+            GallerySample s = enroller.current().enroll("search", image).sample();
             float[] v = new float[s.getVector().size()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = s.getVector().get(i);
