@@ -53,6 +53,11 @@ public final class HistoryBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (size < 1 || people < 1 || days < 1 || days > 365 || queries < 1 || limit < 1 || limit > 10_000) {
+            System.err.println("--size, --people, --queries and --limit (at most 10000) must be at least 1, "
+                    + "--days 1 to 365");
+            return 2;
+        }
         Random random = new Random(42);
         float[][] centres = new float[people][];
         for (int p = 0; p < people; p++) {
