@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # One word per service image; the module is services/<word>-service.
-SERVICES=(ingest detector embedder matcher retrainer)
+SERVICES=(ingest detector embedder matcher retrainer dashboard)
 
 cuda_libtorch=
 while [ $# -gt 0 ]; do

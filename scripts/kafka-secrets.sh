@@ -11,7 +11,7 @@ chmod 700 secrets
 file=secrets/kafka.env
 touch "$file"
 chmod 600 "$file"
-for principal in ADMIN INGEST DETECTOR EMBEDDER MATCHER RETRAINER; do
+for principal in ADMIN INGEST DETECTOR EMBEDDER MATCHER RETRAINER DASHBOARD; do
   key="FACESTREAM_KAFKA_${principal}_PASSWORD"
   if ! grep -q "^${key}=" "$file"; then
     # 24 random bytes as URL-safe base64: nothing to quote in a JAAS line or a compose file

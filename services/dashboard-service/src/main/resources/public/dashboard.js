@@ -826,7 +826,9 @@ async function loadCameras() {
 function cameraRow(camera) {
   const editable = state.operator;
   const threshold = el('input', {
-    type: 'number', min: -1, max: 1, step: 0.01, value: camera.threshold, disabled: !editable,
+    // no threshold of its own: the matcher's configured one (shown as the placeholder)
+    type: 'number', min: 0, max: 1, step: 0.01, value: camera.threshold ?? '', placeholder: 'default',
+    disabled: !editable,
     'data-testid': 'camera-threshold', 'aria-label': `threshold of ${camera.cameraId}`,
   });
   const enabled = el('input', {
@@ -846,17 +848,19 @@ function cameraRow(camera) {
       type: 'button', className: 'primary', 'data-testid': 'camera-save',
       onclick: async () => {
         const value = Number(threshold.value);
-        if (threshold.value === '' || !Number.isFinite(value) || value < -1 || value > 1) {
-          setMessage(status, 'Threshold must be a cosine between -1 and 1', false);
+        if (threshold.value !== '' && (!Number.isFinite(value) || value < 0 || value > 1)) {
+          setMessage(status, 'Threshold must be a cosine between 0 and 1', false);
           return;
         }
+        const change = threshold.value === '' ? { enabled: enabled.checked }
+          : { threshold: value, enabled: enabled.checked };
         save.disabled = true;
         setMessage(status, 'Saving…');
         try {
           const answer = await api('PUT', `/api/v1/cameras/${encodeURIComponent(camera.cameraId)}`,
-            { threshold: value, enabled: enabled.checked });
+            change);
           if (answer) {
-            threshold.value = answer.threshold;
+            threshold.value = answer.threshold ?? '';
             enabled.checked = answer.enabled;
           }
           setMessage(status, 'Saved', true);

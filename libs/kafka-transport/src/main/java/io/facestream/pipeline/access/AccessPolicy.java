@@ -61,6 +61,7 @@ public final class AccessPolicy {
         String feedback = topics.feedback().name();
         String models = topics.models().name();
         String clusters = topics.clusters().name();
+        String cameras = topics.cameras().name();
 
         put(new Access(ServicePrincipal.CAMERA, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
         put(new Access(ServicePrincipal.INGEST, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
@@ -74,16 +75,18 @@ public final class AccessPolicy {
                 Set.of(embeddings, topics.faces().deadLetterTopic(), modelLetters),
                 Set.of(EMBEDDER_STAGE), Set.of(EMBEDDER_STAGE + "-"), Set.of()));
         // matches and sightings: the matches and sightings APIs follow them (RecentMatches, RecentSightings);
-        // clusters: the unknown-face clustering restores from and publishes to it (UnknownClusterFollower)
+        // clusters: the unknown-face clustering restores from and publishes to it (UnknownClusterFollower);
+        // cameras: every instance follows the operators' camera settings (CameraSettingsFollower)
         put(new Access(ServicePrincipal.MATCHER, Set.of(embeddings, gallery, identities, models, matches, sightings,
-                modelLetters, clusters),
+                modelLetters, clusters, cameras),
                 // enrollment writes gallery and identities; the topology matches, sightings and dead letters
                 Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities, modelLetters,
                         clusters),
                 Set.of(matcherApplicationId), Set.of(matcherApplicationId), Set.of(matcherApplicationId)));
-        // frames: a sighting's snapshot is its best frame, read back from the topic (FrameIndex)
-        put(new Access(ServicePrincipal.DASHBOARD, Set.of(embeddings, frameResults, matches, frames), Set.of(feedback),
-                Set.of(), Set.of(), Set.of()));
+        // frames: a sighting's snapshot is its best frame, read back from the topic (FrameIndex); sightings: the
+        // review queue and labelling a sighting; cameras: the camera API writes the settings and shows them
+        put(new Access(ServicePrincipal.DASHBOARD, Set.of(embeddings, frameResults, matches, frames, sightings,
+                cameras), Set.of(feedback, cameras), Set.of(), Set.of(), Set.of()));
         put(new Access(ServicePrincipal.RETRAINER, Set.of(feedback, faces, models, gallery, identities),
                 Set.of(models, gallery, topics.feedback().deadLetterTopic()),
                 Set.of(RETRAINER_STAGE), Set.of(RETRAINER_STAGE + "-"), Set.of()));

@@ -1,6 +1,7 @@
 package io.facestream.pipeline.topics;
 
 import io.facestream.kafka.topics.TopicSpec;
+import io.facestream.schema.CameraSetting;
 import io.facestream.schema.FaceCrop;
 import io.facestream.schema.FaceCluster;
 import io.facestream.schema.FaceEmbedding;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.config.TopicConfig;
  * Every topic of the pipeline, declared once (../shared/DESIGN.md) and built once: each {@link Topic} and its
  * serde are made in the constructor, so the accessors cost nothing in per-record loops. Camera-keyed topics
  * share a partition count so one camera's frames, faces and matches stay ordered per partition; the gallery,
- * identities, models, sightings and clusters topics are compacted (latest value per key, tombstones delete). Frame
+ * identities, models, sightings, clusters and cameras topics are compacted (latest value per key, tombstones delete). Frame
  * results have their own topic rather than sharing {@code faces}, so each topic carries exactly one record
  * type. Immutable and thread-safe.
  *
@@ -67,6 +68,7 @@ public final class Topics {
     private final Topic<Feedback> feedback;
     private final Topic<ModelVersion> models;
     private final Topic<FaceCluster> clusters;
+    private final Topic<CameraSetting> cameras;
 
     /** @param partitions partitions of the camera-keyed topics (the stages' parallelism) */
     public Topics(int partitions) {
@@ -90,6 +92,9 @@ public final class Topics {
         models = new Topic<>("models", 1, true, AvroSerde.of(ModelVersion.class), erasable());
         // small and read whole at start-up: one partition keeps a cluster's states and its merge in order
         clusters = new Topic<>("clusters", 1, true, AvroSerde.of(FaceCluster.class), erasable());
+        // one partition: a handful of records, read whole by every follower; compacted like the others so a
+        // camera's settings outlive any retention and a tombstone is gone within the same bound
+        cameras = new Topic<>("cameras", 1, true, AvroSerde.of(CameraSetting.class), erasable());
     }
 
     /** A compacted topic whose tombstones take effect within a bound (see the class comment). */
@@ -170,11 +175,19 @@ public final class Topics {
         return clusters;
     }
 
+    /**
+     * Key camera id: an operator's settings of the camera (threshold, enabled), the latest kept; written by the
+     * camera API, followed by every matcher instance. A tombstone returns the camera to the configured defaults.
+     */
+    public Topic<CameraSetting> cameras() {
+        return cameras;
+    }
+
     /** Every topic and the dead-letter topics of the stages that consume from them, for explicit creation. */
     public List<TopicSpec> specs() {
         List<TopicSpec> specs = new ArrayList<>();
         for (Topic<?> t : List.of(frames, faces, frameResults, embeddings, matches, sightings, gallery, identities,
-                feedback, models, clusters)) {
+                feedback, models, clusters, cameras)) {
             specs.add(t.spec());
         }
         // models.dlq: records the embedder and the matcher refuse to load (forged, outside the model store).

@@ -11,6 +11,7 @@ import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.model.ModelKeys;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.security.PasswordHash;
+import io.facestream.services.common.security.Roles;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
@@ -36,6 +37,8 @@ import org.apache.kafka.clients.admin.Admin;
 public final class EmbeddedPipeline implements AutoCloseable {
 
     static final String JWT_SECRET = "micronaut.security.token.jwt.signatures.secret.generator.secret";
+    /** The dashboard's service account on the matcher; made per start, with a random password. */
+    public static final String DASHBOARD_ACCOUNT = "dashboard-service";
 
     /** Configuration properties of one account (see {@code UserAccount}); the password is stored hashed. */
     public static Map<String, Object> account(String name, String password, String... roles) {
@@ -105,6 +108,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
             // Login cookies are signed with a secret made for this start: restarting logs everybody out, and no
             // secret sits in any configuration file.
             props.put(JWT_SECRET, PasswordHash.randomPassword() + PasswordHash.randomPassword());
+            // The dashboard's service account on the matcher (same server here): an operator account whose
+            // random password exists only in this JVM, for the gallery writes the dashboard asks for.
+            String dashboardPassword = PasswordHash.randomPassword();
+            props.putAll(account(DASHBOARD_ACCOUNT, dashboardPassword, Roles.OPERATOR));
+            props.put("facestream.dashboard.matcher.username", DASHBOARD_ACCOUNT);
+            props.put("facestream.dashboard.matcher.password", dashboardPassword);
             props.putAll(extra);
             ApplicationContext context = ApplicationContext.builder().properties(props).start();
             context.findBean(EmbeddedServer.class).ifPresent(server -> {

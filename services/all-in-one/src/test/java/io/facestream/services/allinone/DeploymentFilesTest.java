@@ -23,6 +23,8 @@ import io.facestream.services.matcher.config.GalleryIndexConfig;
 import io.facestream.services.matcher.config.MatcherConfig;
 import io.facestream.services.matcher.config.SearchConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
+import io.facestream.services.dashboard.config.DashboardConfig;
+import io.facestream.services.dashboard.matcher.MatcherClientConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.io.IOException;
@@ -61,11 +63,13 @@ class DeploymentFilesTest {
 
     /** Environment variables of the service containers that are not FaceStream configuration keys. */
     private static final Set<String> OTHER_ENV = Set.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-            "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "JAVA_OPTS", "MICRONAUT_SERVER_PORT");
+            "MALLOC_TOP_PAD_", "JAVA_TOOL_OPTIONS", "JAVA_OPTS", "MICRONAUT_SERVER_PORT",
+            // the dashboard's application.yml reads it into micronaut.security (the login cookies' signing secret)
+            "FACESTREAM_JWT_SECRET");
 
     /** Services with a public HTTP API, and the host port compose (and the k8s Service) publishes it on. */
     private static final Map<String, String> PUBLISHED = Map.of("ingest-service", "8080", "matcher-service", "8081",
-            "retrainer-service", "8082");
+            "retrainer-service", "8082", "dashboard-service", "8083");
 
     /** Services whose API takes uploads (frames, enrollment photos): they carry the request size limit. */
     private static final Set<String> UPLOADS = Set.of("ingest-service", "matcher-service");
@@ -107,8 +111,8 @@ class DeploymentFilesTest {
         try (Stream<Path> dirs = Files.list(root.resolve("services"))) {
             services = dirs.filter(d -> mainClassOf(d) != null).map(d -> d.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("detector-service", "embedder-service", "ingest-service", "matcher-service",
-                        RETRAINER), services,
+        assertEquals(List.of("dashboard-service", "detector-service", "embedder-service", "ingest-service",
+                        "matcher-service", RETRAINER), services,
                 "deployable modules (services/* with an Application main); a new one needs compose, k8s and docker/build-images.sh");
         compose = map(loadAll(root.resolve("docker-compose.yml")).get(0), "docker-compose.yml");
         manifests = new TreeMap<>();
@@ -804,7 +808,10 @@ class DeploymentFilesTest {
         // file; k8s: TLS, the password file of the User Operator's Secret): kafkaLoginsAreEachServicesOwn
         portable.keySet().removeIf(k -> !k.startsWith("FACESTREAM_") || SECURITY_ENV.matcher(k).matches()
                 || k.startsWith("FACESTREAM_KAFKA_")
-                || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID"));
+                || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID")
+                // the dashboard reaches the matcher at its container port in compose and at its Service port in
+                // k8s; its service account's password is an env-file variable there and a Secret here
+                || k.equals("FACESTREAM_DASHBOARD_MATCHER_BASE_URL") || k.equals("FACESTREAM_DASHBOARD_MATCHER_PASSWORD"));
         return portable;
     }
 
@@ -898,7 +905,7 @@ class DeploymentFilesTest {
         Set<String> names = new TreeSet<>();
         for (Class<?> config : List.of(PipelineConfig.class, ModelTrustConfig.class, DetectorConfig.class,
                 EmbedderConfig.class, MatcherConfig.class, GalleryIndexConfig.class, SearchConfig.class,
-                RetrainerConfig.class)) {
+                RetrainerConfig.class, DashboardConfig.class, MatcherClientConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);

@@ -1,12 +1,11 @@
 package io.facestream.services.dashboard.feedback;
 
-import io.facestream.clusters.density.ClusterView;
-import io.facestream.matching.gallery.GalleryView;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.dashboard.feedback.FeedbackController.Problem;
-import io.facestream.services.matcher.clusters.UnknownClusterFollower;
+import io.facestream.services.dashboard.matcher.MatcherClient;
+import io.facestream.services.dashboard.matcher.MatcherClient.Cluster;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,7 +26,9 @@ import java.util.Optional;
  * Names a cluster of unknown faces (README, "Unknown clusters"): to a new person ({@code name}) or an enrolled
  * one ({@code identityId}). Every face of the cluster gets its own {@code feedback} record, its best faces
  * that pass the enrollment gate join the gallery (unless {@code addToGallery} is false for an enrolled person),
- * so the next frame of that person is KNOWN; the same request again writes nothing.
+ * so the next frame of that person is KNOWN; the same request again writes nothing. The clusters are the
+ * matcher's: the dashboard reads the cluster and names it there through the matcher's HTTP API
+ * ({@link MatcherClient}), as it does every gallery write.
  */
 @Controller("/api/v1/clusters")
 @Secured(Roles.OPERATOR)
@@ -37,16 +38,13 @@ public class ClusterFeedbackController {
     /** Best faces of a cluster that join the gallery when it is named. */
     static final int GALLERY_FACES = 3;
 
-    private final UnknownClusterFollower clusters;
+    private final MatcherClient matcher;
     private final RecentFaces faces;
-    private final GalleryView gallery;
     private final Labeller labeller;
 
-    public ClusterFeedbackController(UnknownClusterFollower clusters, RecentFaces faces, GalleryView gallery,
-            Labeller labeller) {
-        this.clusters = clusters;
+    public ClusterFeedbackController(MatcherClient matcher, RecentFaces faces, Labeller labeller) {
+        this.matcher = matcher;
         this.faces = faces;
-        this.gallery = gallery;
         this.labeller = labeller;
     }
 
@@ -68,11 +66,12 @@ public class ClusterFeedbackController {
         } catch (IllegalArgumentException e) {
             return HttpResponse.badRequest(new Problem(e.getMessage()));
         }
-        ClusterView k = clusters.cluster(clusterId).orElse(null);
+        // a failure at the matcher propagates as MatcherException: 502/504, or its own 400/404/409/422 (MatcherErrors)
+        Cluster k = matcher.cluster(clusterId).orElse(null);
         if (k == null) {
             return HttpResponse.notFound(new Problem("no cluster " + clusterId));
         }
-        if (label.identityId() != null && gallery.identity(label.identityId()).isEmpty()) {
+        if (label.identityId() != null && !labeller.identityExists(label.identityId())) {
             return HttpResponse.notFound(new Problem("no identity " + label.identityId()));
         }
         Optional<ClusterRecorded> earlier = labeller.earlierClusterLabel(k.clusterId(), label);
@@ -89,7 +88,7 @@ public class ClusterFeedbackController {
                     + " that the dashboard still has passes the enrollment gate"));
         }
         Labeller.Outcome<ClusterRecorded> outcome = labeller.labelCluster(k.clusterId(), k.faceIds(), best, label,
-                operator.getName(), identityId -> clusters.name(k.clusterId(), identityId));
+                operator.getName(), identityId -> matcher.nameCluster(k.clusterId(), identityId, operator.getName()));
         return outcome.wrote() ? HttpResponse.status(HttpStatus.CREATED).body(outcome.recorded())
                 : HttpResponse.ok(outcome.recorded());
     }

@@ -1,6 +1,5 @@
 package io.facestream.services.dashboard.feedback;
 
-import io.facestream.matching.gallery.GalleryView;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Verdict;
 import io.facestream.services.common.security.Roles;
@@ -30,12 +29,10 @@ import io.micronaut.serde.annotation.Serdeable;
 public class FeedbackController {
 
     private final RecentFaces faces;
-    private final GalleryView gallery;
     private final Labeller labeller;
 
-    public FeedbackController(RecentFaces faces, GalleryView gallery, Labeller labeller) {
+    public FeedbackController(RecentFaces faces, Labeller labeller) {
         this.faces = faces;
-        this.gallery = gallery;
         this.labeller = labeller;
     }
 
@@ -68,7 +65,7 @@ public class FeedbackController {
         if (face == null) {
             return HttpResponse.notFound(new Problem("no recent face " + body.faceId()));
         }
-        if (label.verdict() != Verdict.NEW_IDENTITY && gallery.identity(label.identityId()).isEmpty()) {
+        if (label.verdict() != Verdict.NEW_IDENTITY && !labeller.identityExists(label.identityId())) {
             return HttpResponse.notFound(new Problem("no identity " + label.identityId()));
         }
         if (label.joinsGallery()) {

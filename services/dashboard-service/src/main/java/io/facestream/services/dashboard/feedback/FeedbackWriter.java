@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes operator feedback to {@code feedback}, keyed by face id; returns once the broker has it. */
 @Singleton
-public class FeedbackWriter {
+public class FeedbackWriter implements FeedbackSink {
 
     private final Topics topics;
     private final KafkaProducer<String, byte[]> producer;
@@ -27,6 +27,7 @@ public class FeedbackWriter {
         producer = new KafkaProducer<>(config.kafka(ServicePrincipal.DASHBOARD).producer(), new StringSerializer(), new ByteArraySerializer());
     }
 
+    @Override
     public void write(Feedback feedback) {
         try {
             producer.send(new ProducerRecord<>(topics.feedback().name(), feedback.getFaceId(),

@@ -4,17 +4,11 @@ import io.facestream.core.quality.QualityGate;
 import io.facestream.pipeline.quality.QualityRecords;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Feedback;
-import io.facestream.schema.GallerySample;
-import io.facestream.schema.Identity;
 import io.facestream.schema.Verdict;
-import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.dashboard.feedback.SightingRecorded.FaceFeedback;
-import io.facestream.services.matcher.kafka.GalleryWriter;
-import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -23,25 +17,42 @@ import java.util.function.Consumer;
  * Writes operators' labels: one {@code feedback} record per face, each distinct decision once, a new identity
  * once, and a gallery sample when the label says so. Labelling a face and labelling a sighting (all its faces)
  * go through here, one at a time, so the two never write the same decision twice; so does naming a cluster
- * of unknown faces.
+ * of unknown faces. Plain Java: the feedback
+ * rules are tested without HTTP, Kafka or Micronaut ({@code LabellerTest}); {@link FeedbackFactory} wires it.
+ *
+ * <p>Order of writes: a new identity first (the matcher creates it), then each face's feedback record, then its
+ * gallery sample. A failure part-way (the matcher or Kafka down: the caller answers 502/504) records nothing in
+ * the ledger, so the operator's retry writes the rest: a face's feedback written before the failure is written
+ * again with a new id (the retrainer takes a repeat as the same label), and a new identity created before it is
+ * created again (the operator sees two people of that name and can delete one).
  */
-@Singleton
-public class Labeller {
+public final class Labeller {
 
     /** Decisions remembered for idempotency: about 200 bytes each. */
     static final int REMEMBERED_DECISIONS = 50_000;
 
-    private final GalleryWriter galleryWriter;
-    private final FeedbackWriter writer;
+    private final Gallery gallery;
+    private final FeedbackSink writer;
     private final Clock clock;
     private final QualityGate enrollmentGate;
-    private final FeedbackLedger ledger = new FeedbackLedger(REMEMBERED_DECISIONS);
+    private final FeedbackLedger ledger;
 
-    public Labeller(GalleryWriter galleryWriter, FeedbackWriter writer, Clock clock, PipelineConfig pipeline) {
-        this.galleryWriter = galleryWriter;
+    /** @param enrollmentGate what a face must reach to join the gallery (as an enrollment photo must) */
+    public Labeller(Gallery gallery, FeedbackSink writer, Clock clock, QualityGate enrollmentGate) {
+        this(gallery, writer, clock, enrollmentGate, REMEMBERED_DECISIONS);
+    }
+
+    Labeller(Gallery gallery, FeedbackSink writer, Clock clock, QualityGate enrollmentGate, int rememberedDecisions) {
+        this.gallery = gallery;
         this.writer = writer;
         this.clock = clock;
-        this.enrollmentGate = pipeline.enrollmentGate();
+        this.enrollmentGate = enrollmentGate;
+        this.ledger = new FeedbackLedger(rememberedDecisions);
+    }
+
+    /** Whether the person a label names exists (the caller answers 404 otherwise). */
+    public boolean identityExists(String identityId) {
+        return gallery.identityExists(identityId);
     }
 
     /**
@@ -64,7 +75,8 @@ public class Labeller {
         if (earlier != null) {
             return new Outcome<>(earlier, false);
         }
-        Label settled = label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+        Label settled = label.verdict() == Verdict.NEW_IDENTITY
+                ? label.withIdentity(gallery.createIdentity(label.name(), operator)) : label;
         Recorded recorded = write(face, settled, operator, settled.joinsGallery());
         ledger.recordFace(key, face.getFaceId(), recorded);
         return new Outcome<>(recorded, true);
@@ -87,7 +99,8 @@ public class Labeller {
         String key = label.key("sighting:" + sightingId);
         SightingRecorded earlier = ledger.sighting(key).orElse(null);
         Label settled = earlier != null ? label.withIdentity(earlier.identityId())
-                : label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+                : label.verdict() == Verdict.NEW_IDENTITY
+                        ? label.withIdentity(gallery.createIdentity(label.name(), operator)) : label;
         String galleryFace = earlier != null || !settled.joinsGallery() ? null : galleryFace(faces, bestFaceId);
         List<FaceFeedback> feedback = new ArrayList<>();
         boolean wrote = false;
@@ -150,7 +163,8 @@ public class Labeller {
         String key = label.key("cluster:" + clusterId);
         ClusterRecorded earlier = ledger.cluster(key).orElse(null);
         Label settled = earlier != null ? label.withIdentity(earlier.identityId())
-                : label.verdict() == Verdict.NEW_IDENTITY ? label.withIdentity(newIdentity(label.name())) : label;
+                : label.verdict() == Verdict.NEW_IDENTITY
+                        ? label.withIdentity(gallery.createIdentity(label.name(), operator)) : label;
         beforeGallery.accept(settled.identityId());
         List<FaceFeedback> feedback = new ArrayList<>();
         boolean wrote = false;
@@ -167,7 +181,7 @@ public class Labeller {
         int samples = 0;
         if (earlier == null && settled.joinsGallery()) {
             for (FaceEmbedding face : galleryFaces) {
-                putSample(face, settled.identityId());
+                gallery.addSample(settled.identityId(), face, operator);
                 samples++;
                 wrote = true;
             }
@@ -181,7 +195,7 @@ public class Labeller {
     private Recorded write(FaceEmbedding face, Label label, String operator, boolean toGallery) {
         Recorded recorded = writeFeedback(face.getFaceId(), label, operator);
         if (toGallery) {
-            putSample(face, label.identityId());
+            gallery.addSample(label.identityId(), face, operator);
         }
         return recorded;
     }
@@ -192,19 +206,5 @@ public class Labeller {
                 .setVerdict(label.verdict()).setIdentityId(label.identityId()).setOperator(operator)
                 .setAt(clock.instant()).build());
         return recorded;
-    }
-
-    private void putSample(FaceEmbedding face, String identityId) {
-        galleryWriter.putSample(GallerySample.newBuilder().setIdentityId(identityId)
-                .setSampleId(UUID.randomUUID().toString()).setVector(face.getVector())
-                .setModelVersion(face.getModelVersion()).setSourceFaceId(face.getFaceId())
-                .setEnrolledAt(clock.instant()).setAlignedCrop(face.getAlignedCrop()).build());
-    }
-
-    private String newIdentity(String name) {
-        String id = UUID.randomUUID().toString();
-        galleryWriter.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(name).setMetadata(Map.of())
-                .setCreatedAt(clock.instant()).build());
-        return id;
     }
 }

@@ -1,14 +1,13 @@
 package io.facestream.services.dashboard.feedback;
 
-import io.facestream.matching.gallery.GalleryView;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Sighting;
 import io.facestream.schema.Verdict;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.dashboard.feedback.FeedbackController.Problem;
-import io.facestream.services.matcher.kafka.RecentMatches;
-import io.facestream.services.matcher.kafka.RecentSightings;
+import io.facestream.services.dashboard.feeds.MatchFeed;
+import io.facestream.services.dashboard.feeds.SightingFeed;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -33,18 +32,16 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SightingFeedbackController {
 
-    private final RecentSightings sightings;
-    private final RecentMatches matches;
+    private final SightingFeed sightings;
+    private final MatchFeed matches;
     private final RecentFaces faces;
-    private final GalleryView gallery;
     private final Labeller labeller;
 
-    public SightingFeedbackController(RecentSightings sightings, RecentMatches matches, RecentFaces faces,
-            GalleryView gallery, Labeller labeller) {
+    public SightingFeedbackController(SightingFeed sightings, MatchFeed matches, RecentFaces faces,
+            Labeller labeller) {
         this.sightings = sightings;
         this.matches = matches;
         this.faces = faces;
-        this.gallery = gallery;
         this.labeller = labeller;
     }
 
@@ -69,7 +66,7 @@ public class SightingFeedbackController {
         if (sighting == null) {
             return HttpResponse.notFound(new Problem("no recent sighting " + sightingId));
         }
-        if (label.verdict() != Verdict.NEW_IDENTITY && gallery.identity(label.identityId()).isEmpty()) {
+        if (label.verdict() != Verdict.NEW_IDENTITY && !labeller.identityExists(label.identityId())) {
             return HttpResponse.notFound(new Problem("no identity " + label.identityId()));
         }
         List<String> faceIds = matches.facesOfTrack(sightingId);

@@ -8,10 +8,10 @@ import io.facestream.services.dashboard.faces.RecentFaces;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.dashboard.feedback.FeedbackController;
 import io.facestream.services.dashboard.feedback.Labeller;
-import io.facestream.services.matcher.http.MatchView;
-import io.facestream.services.matcher.http.SightingView;
-import io.facestream.services.matcher.kafka.RecentMatches;
-import io.facestream.services.matcher.kafka.RecentSightings;
+import io.facestream.services.common.views.MatchView;
+import io.facestream.services.common.views.SightingView;
+import io.facestream.services.dashboard.feeds.MatchFeed;
+import io.facestream.services.dashboard.feeds.SightingFeed;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -38,13 +38,13 @@ public class ReviewController {
     /** Cosine margin under which a KNOWN decision is worth a second look (the same for faces and sightings). */
     static final double LOW_MARGIN = SightingReview.LOW_MARGIN;
 
-    private final RecentMatches matches;
-    private final RecentSightings sightings;
+    private final MatchFeed matches;
+    private final SightingFeed sightings;
     private final RecentFaces faces;
     private final FeedbackController feedback;
     private final Labeller labeller;
 
-    public ReviewController(RecentMatches matches, RecentSightings sightings, RecentFaces faces,
+    public ReviewController(MatchFeed matches, SightingFeed sightings, RecentFaces faces,
             FeedbackController feedback, Labeller labeller) {
         this.matches = matches;
         this.sightings = sightings;
@@ -70,7 +70,7 @@ public class ReviewController {
     public List<SightingReviewItem> sightingQueue(@QueryValue @Nullable Integer limit) {
         int n = limit == null ? 50 : Math.max(1, Math.min(limit, 500));
         List<SightingReviewItem> out = new ArrayList<>();
-        for (Sighting s : sightings.latest(null, null, 1000)) {
+        for (Sighting s : sightings.latest(1000)) {
             if (out.size() >= n) {
                 break;
             }

@@ -6,6 +6,7 @@ import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.matching.gallery.GalleryReplica;
 import io.facestream.matching.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
+import io.facestream.matching.topology.CameraSettingsReplica;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
@@ -43,8 +44,24 @@ public class MatcherFactory {
         return replica;
     }
 
+    /**
+     * Caught up with the {@code cameras} topic before anything matches, so an operator's threshold applies from
+     * the first face after a restart; then followed, so a change made through any instance reaches this one.
+     */
     @Singleton
-    CameraSettings cameraSettings() {
-        return new CameraSettings();
+    @Bean(preDestroy = "close")
+    CameraSettingsReplica cameraSettingsReplica(PipelineConfig config, Topics topics) throws InterruptedException {
+        CameraSettingsReplica replica = new CameraSettingsReplica(config.kafka(ServicePrincipal.MATCHER), topics,
+                new CameraSettings()).start();
+        if (!replica.awaitCaughtUp(Duration.ofSeconds(60))) {
+            replica.close();
+            throw new IllegalStateException("camera settings replica did not catch up within 60 s");
+        }
+        return replica;
+    }
+
+    @Singleton
+    CameraSettings cameraSettings(CameraSettingsReplica replica) {
+        return replica.settings();
     }
 }

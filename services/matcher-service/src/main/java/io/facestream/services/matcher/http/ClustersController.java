@@ -3,14 +3,17 @@ package io.facestream.services.matcher.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.clusters.density.ClusterView;
 import io.facestream.clusters.density.UnknownFace;
+import io.facestream.matching.gallery.GalleryView;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.clusters.UnknownClusterFollower;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
@@ -19,7 +22,7 @@ import java.util.List;
 /**
  * Clusters of unknown faces (pseudo-identities), largest first, and their representative crops (README,
  * "Unknown clusters"). Read by viewers and operators; naming a cluster is the dashboard's
- * {@code POST /api/v1/clusters/{id}/name}.
+ * {@code POST /api/v1/clusters/{id}/name}, which records the name here ({@code PUT /{id}/identity}).
  */
 @Controller("/api/v1/clusters")
 @Secured({Roles.VIEWER, Roles.OPERATOR})
@@ -31,9 +34,11 @@ public class ClustersController {
     static final int MAX_FACE_IDS = 1000;
 
     private final UnknownClusterFollower clusters;
+    private final GalleryView gallery;
 
-    public ClustersController(UnknownClusterFollower clusters) {
+    public ClustersController(UnknownClusterFollower clusters, GalleryView gallery) {
         this.clusters = clusters;
+        this.gallery = gallery;
     }
 
     @Serdeable
@@ -79,6 +84,29 @@ public class ClustersController {
     @Get("/{clusterId}")
     public HttpResponse<?> one(@PathVariable String clusterId) {
         return clusters.cluster(clusterId).<HttpResponse<?>>map(k -> HttpResponse.ok(ClusterItem.of(k)))
+                .orElseGet(() -> HttpResponse.notFound(new Problem("no cluster " + clusterId)));
+    }
+
+    @Serdeable
+    public record ClusterIdentity(@Nullable String identityId) {
+    }
+
+    /**
+     * Records that an operator named the cluster to a person (the dashboard's {@code POST /api/v1/clusters/{id}/name}
+     * calls it, after creating the person when needed, before it writes the faces' labels): published on
+     * {@code clusters}, and the cluster's faces leave it as they match the person.
+     */
+    @Put("/{clusterId}/identity")
+    @Secured(Roles.OPERATOR)
+    public HttpResponse<?> name(@PathVariable String clusterId, @Body @Nullable ClusterIdentity body) {
+        String identityId = body == null ? null : body.identityId();
+        if (identityId == null || identityId.isBlank() || identityId.length() > 128) {
+            return HttpResponse.badRequest(new Problem("a JSON body {\"identityId\": …} of 1 to 128 characters is required"));
+        }
+        if (gallery.identity(identityId).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no identity " + identityId));
+        }
+        return clusters.name(clusterId, identityId).<HttpResponse<?>>map(k -> HttpResponse.ok(ClusterItem.of(k)))
                 .orElseGet(() -> HttpResponse.notFound(new Problem("no cluster " + clusterId)));
     }
 

@@ -9,7 +9,14 @@ import io.facestream.services.common.validation.InputLimits;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
+import io.facestream.inference.embedding.MobileFaceNet;
+import io.facestream.services.common.security.ActingOperator;
 import io.facestream.services.common.security.Roles;
+import io.micronaut.security.authentication.Authentication;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.facestream.services.matcher.kafka.GalleryWriter;
 import io.facestream.services.matcher.search.HistoryFeed;
 import io.micronaut.http.annotation.Header;
@@ -39,6 +46,12 @@ import java.util.UUID;
 @Secured({Roles.VIEWER, Roles.OPERATOR})
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class IdentitiesController {
+
+    /** The largest aligned crop a labelled sample may carry (the embedder's are a few KB). */
+    static final int MAX_CROP_BYTES = 1 << 20;
+    /** Ids and model versions a sample may name. */
+    static final int MAX_ID_LENGTH = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(IdentitiesController.class);
 
     private final GalleryView gallery;
     private final GalleryWriter writer;
@@ -75,9 +88,23 @@ public class IdentitiesController {
     public record Problem(String error) {
     }
 
+    /**
+     * A face an operator labelled, already embedded (the dashboard keeps the embedder's output): its vector and
+     * model version as the embedder wrote them, and its aligned crop, base64.
+     */
+    @Serdeable
+    public record NewSample(@Nullable String sourceFaceId, @Nullable List<Float> vector, @Nullable String modelVersion,
+            @Nullable String alignedCrop) {
+    }
+
+    @Serdeable
+    public record SampleAdded(String identityId, String sampleId) {
+    }
+
     @Post
     @Secured(Roles.OPERATOR)
-    public HttpResponse<?> create(@Body NewIdentity body) {
+    public HttpResponse<?> create(@Body NewIdentity body, Authentication caller,
+            @Header(ActingOperator.HEADER) @Nullable String onBehalfOf) {
         Optional<String> problem = InputLimits.nameProblem("name", body == null ? null : body.name());
         if (problem.isPresent()) {
             return HttpResponse.badRequest(new Problem(problem.get()));
@@ -85,7 +112,69 @@ public class IdentitiesController {
         String id = UUID.randomUUID().toString();
         writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(body.name().strip())
                 .setMetadata(Map.of()).setCreatedAt(clock.instant()).build());
+        LOG.info("identity {} created by {}", id, ActingOperator.describe(caller.getName(), onBehalfOf));
         return HttpResponse.created(new Created(id));
+    }
+
+    /**
+     * Adds an operator-labelled face to a person's samples (the dashboard's "add to gallery"); the caller has
+     * checked the enrollment gate. 404 without the person, 400 with the reason for a malformed sample.
+     */
+    @Post("/{id}/samples")
+    @Secured(Roles.OPERATOR)
+    public HttpResponse<?> addSample(@PathVariable String id, @Body @Nullable NewSample body, Authentication caller,
+            @Header(ActingOperator.HEADER) @Nullable String onBehalfOf) {
+        if (gallery.identity(id).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no identity " + id));
+        }
+        Optional<String> problem = sampleProblem(body);
+        if (problem.isPresent()) {
+            return HttpResponse.badRequest(new Problem(problem.get()));
+        }
+        ByteBuffer crop = null;
+        if (body.alignedCrop() != null) {
+            try {
+                byte[] bytes = Base64.getDecoder().decode(body.alignedCrop());
+                if (bytes.length > MAX_CROP_BYTES) {
+                    return HttpResponse.badRequest(new Problem("'alignedCrop' is larger than " + MAX_CROP_BYTES
+                            + " bytes"));
+                }
+                crop = ByteBuffer.wrap(bytes);
+            } catch (IllegalArgumentException e) {
+                return HttpResponse.badRequest(new Problem("'alignedCrop' is not base64"));
+            }
+        }
+        GallerySample sample = GallerySample.newBuilder().setIdentityId(id).setSampleId(UUID.randomUUID().toString())
+                .setVector(body.vector()).setModelVersion(body.modelVersion()).setSourceFaceId(body.sourceFaceId())
+                .setEnrolledAt(clock.instant()).setAlignedCrop(crop).build();
+        writer.putSample(sample);
+        LOG.info("sample {} of {} (face {}) added by {}", sample.getSampleId(), id, body.sourceFaceId(),
+                ActingOperator.describe(caller.getName(), onBehalfOf));
+        return HttpResponse.created(new SampleAdded(id, sample.getSampleId()));
+    }
+
+    static Optional<String> sampleProblem(NewSample s) {
+        if (s == null) {
+            return Optional.of("a JSON body with 'sourceFaceId', 'vector' and 'modelVersion' is required");
+        }
+        if (s.sourceFaceId() == null || s.sourceFaceId().isBlank() || s.sourceFaceId().length() > MAX_ID_LENGTH) {
+            return Optional.of("'sourceFaceId' is required, at most " + MAX_ID_LENGTH + " characters");
+        }
+        if (s.modelVersion() == null || s.modelVersion().isBlank() || s.modelVersion().length() > MAX_ID_LENGTH) {
+            return Optional.of("'modelVersion' is required, at most " + MAX_ID_LENGTH + " characters");
+        }
+        List<Float> v = s.vector();
+        if (v == null || v.size() != MobileFaceNet.EMBEDDING_SIZE) {
+            return Optional.of("'vector' must have " + MobileFaceNet.EMBEDDING_SIZE + " values");
+        }
+        double norm = 0;
+        for (Float x : v) {
+            if (x == null || !Float.isFinite(x)) {
+                return Optional.of("'vector' must hold finite numbers");
+            }
+            norm += x * x;
+        }
+        return norm > 0 ? Optional.empty() : Optional.of("'vector' must not be all zeros");
     }
 
     @Secured(Roles.OPERATOR)

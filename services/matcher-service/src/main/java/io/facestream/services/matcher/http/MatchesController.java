@@ -1,6 +1,7 @@
 package io.facestream.services.matcher.http;
 
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.views.MatchView;
 import io.facestream.services.matcher.kafka.RecentMatches;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;

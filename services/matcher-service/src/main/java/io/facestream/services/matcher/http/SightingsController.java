@@ -3,6 +3,7 @@ package io.facestream.services.matcher.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.schema.Decision;
 import io.facestream.services.common.security.Roles;
+import io.facestream.services.common.views.SightingView;
 import io.facestream.services.matcher.kafka.RecentMatches;
 import io.facestream.services.matcher.kafka.RecentSightings;
 import io.micronaut.core.annotation.Nullable;

@@ -1,8 +1,8 @@
-package io.facestream.services.matcher.http;
+package io.facestream.services.common.views;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.schema.Sighting;
-import io.facestream.services.matcher.http.MatchView.CandidateView;
+import io.facestream.services.common.views.MatchView.CandidateView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.facestream.services.matcher.http;
+package io.facestream.services.common.views;
 
 import io.facestream.schema.Match;
 import io.micronaut.core.annotation.Nullable;
