@@ -124,7 +124,8 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         index.commit(Map.of("gallery.offset.0", Long.toString(g.size())));
         double buildS = (System.nanoTime() - t0) / 1e9;
         long heapMb = Math.max(0, usedHeap(rt) - heapBefore) >> 20;
-        out.printf(Locale.ROOT, "built in %.1f s: %s, %d MB on disk%n", buildS, index.stats(), folderBytes(indexDir) >> 20);
+        out.printf(Locale.ROOT, "built in %.1f s: %s, %d MB on disk, heap held after the commit %d MB%n", buildS,
+                index.stats(), folderBytes(indexDir) >> 20, heapMb);
 
         Exact exact = Exact.of(g);
         Probes p = Probes.of(g, probes, seed + 1);
@@ -165,8 +166,6 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         index.search(p.queries[0], TOP_K); // applies the deletions
         out.printf(Locale.ROOT, "deleted %d samples in %.1f s: %s%n", deleted, (System.nanoTime() - d0) / 1e9, index.stats());
         Measurement after = measure(index, exact, p, out, "_after_delete");
-        index.close();
-        Directories.deleteRecursively(workDir);
 
         out.printf(Locale.ROOT, "recall_at_1=%.4f%n", before.recall);
         out.printf(Locale.ROOT, "p50_ms=%.3f%n", before.p50);
@@ -176,6 +175,10 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "build_s=%.1f%n", buildS);
         out.printf(Locale.ROOT, "heap_mb=%d%n", heapMb);
         out.printf(Locale.ROOT, "recall_at_1_after_delete=%.4f%n", after.recall);
+        out.flush();
+        // after the figures: closing waits for the background merge of the deletions to abort
+        index.close();
+        Directories.deleteRecursively(workDir);
         return 0;
     }
 
