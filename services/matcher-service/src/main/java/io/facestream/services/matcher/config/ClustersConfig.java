@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The clustering of UNKNOWN faces (README, "Unknown clusters").
  *
- * @param maxDistance cosine distance within which two faces are neighbours (calibrated on faces-dev)
+ * @param maxDistance cosine distance within which two faces are neighbours: 0.40, calibrated on faces-dev (README,
+ *     "Unknown clusters"; Immich's 0.5 let one cluster mix two people there)
  * @param minFaces faces within reach, the face itself included, that make a face a core
  * @param maxFaces faces held in all, crops included (about 25 KB each); the oldest go beyond it
  * @param retention faces older than this (before the newest) go; the matches topic keeps 7 days
@@ -23,7 +24,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties(ClustersConfig.PREFIX)
 public record ClustersConfig(
-        @Bindable(defaultValue = "0.5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1.5") double maxDistance,
+        @Bindable(defaultValue = "0.40") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1.5") double maxDistance,
         @Bindable(defaultValue = "3") @Min(2) @Max(100) int minFaces,
         @Bindable(defaultValue = "3000") @Min(10) @Max(ClusterConfig.MAX_FACES_LIMIT) int maxFaces,
         @Bindable(defaultValue = "7d") @NotNull Duration retention,
