@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Black-box test of the compose deployment: builds nothing, starts docker-compose.yml as the project
 # facestream-smoke, and talks to it only over the ports it publishes on 127.0.0.1:
-#  1. an operator logs in (HTTP Basic; $LOGIN answers 200);
-#  2. enrolls a faces-dev person from one photo (POST /api/v1/identities, then .../faces);
-#  3. another photo of the same person sent to ingest (POST /api/v1/frames) comes back KNOWN, with that name,
-#     on the API (GET /api/v1/matches);
+#  1. an operator logs in to the dashboard container (HTTP Basic; GET /api/v1/me answers 200);
+#  2. enrolls a faces-dev person from one photo through the dashboard (POST /api/v1/identities, then
+#     .../faces, which the dashboard passes to the matcher as its service account);
+#  3. another photo of the same person sent to the ingest container (POST /api/v1/frames) comes back KNOWN, with
+#     that name, on the dashboard's API (GET /api/v1/matches, from its own follower of `matches`);
 #  4. a wrong password gets 401 from every service (the unpublished ones asked from inside their container);
 #  5. `docker-compose down -v` leaves no container, network or volume of the project;
 # and first, that the CPU embedder image carries no CUDA library.
@@ -14,12 +15,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Where the operator logs in (a page of the API that needs an account) and reads matches: the matcher until the
-# dashboard has a container of its own (then: API=http://127.0.0.1:<its port> LOGIN=/api/v1/me).
-API=http://127.0.0.1:8081 LOGIN=/api/v1/identities
+# Where the operator logs in (a page of the API that needs an account), enrolls and reads matches: the dashboard
+API=http://127.0.0.1:8083 LOGIN=/api/v1/me
 INGEST=http://127.0.0.1:8080
 # each published service with a path of its API that needs an account
-PUBLISHED=("$INGEST/api/v1/frames?camera=smoke" "$API/api/v1/identities" http://127.0.0.1:8082/api/v1/models)
+PUBLISHED=("$INGEST/api/v1/frames?camera=smoke" http://127.0.0.1:8081/api/v1/identities
+  http://127.0.0.1:8082/api/v1/models "$API/api/v1/me" "$API/api/v1/identities" "$API/api/v1/matches")
 UNPUBLISHED=(detector-service embedder-service)
 PERSON_DIR=face_recognition/biden ENROLL=biden.jpg FRAME=biden2.jpg
 
@@ -67,7 +68,7 @@ step "the CPU embedder image carries no CUDA library"
 step "docker-compose up -d"
 "${compose[@]}" up -d --quiet-pull 2>&1 | grep -v -E '^(Creating|Starting)' || true
 step "waiting for every service's health check"
-for service in ingest-service matcher-service retrainer-service "${UNPUBLISHED[@]}"; do
+for service in ingest-service matcher-service retrainer-service dashboard-service "${UNPUBLISHED[@]}"; do
   for i in $(seq 1 150); do
     [ "$(docker inspect -f '{{.State.Health.Status}}' "$("${compose[@]}" ps -q "$service")")" = healthy ] && break
     [ "$i" -lt 150 ] || fail "$service not healthy after 300 s"
@@ -129,7 +130,7 @@ for service in "${UNPUBLISHED[@]}"; do
   line=$("${compose[@]}" exec -T "$service" bash -c "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /api/v1/identities HTTP/1.0\r\nAuthorization: Basic $auth\r\n\r\n' >&3 && head -n 1 <&3")
   [[ "$line" == *" 401 "* ]] || fail "$service with a wrong password: '$line', expected 401"
 done
-step "a wrong password gets 401 from all ${#PUBLISHED[@]} published and ${#UNPUBLISHED[@]} unpublished services"
+step "a wrong password gets 401 on all ${#PUBLISHED[@]} published paths (4 services) and ${#UNPUBLISHED[@]} unpublished services"
 
 "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1
 left=$(docker ps -aq --filter label=com.docker.compose.project=facestream-smoke;

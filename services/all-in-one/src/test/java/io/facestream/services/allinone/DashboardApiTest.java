@@ -37,6 +37,16 @@ import org.junit.jupiter.api.Test;
 class DashboardApiTest extends RunningPipelineTest {
 
     @Test
+    void theMatchersControllersServeTheListsAndIdentitiesHereNotTheDashboardsStandIns() {
+        // one owner per route: the dashboard's stand-ins exist only where the matcher is not in the JVM
+        var ctx = pipeline.context();
+        assertTrue(ctx.findBean(io.facestream.services.matcher.http.MatchesController.class).isPresent());
+        assertTrue(ctx.findBean(io.facestream.services.matcher.http.IdentitiesController.class).isPresent());
+        assertTrue(ctx.findBean(io.facestream.services.dashboard.feeds.FeedsController.class).isEmpty());
+        assertTrue(ctx.findBean(io.facestream.services.dashboard.identities.IdentitiesController.class).isEmpty());
+    }
+
+    @Test
     void anUnknownFaceIsQueuedLabelledOnceAndCamerasAndStatsFollow() throws Exception {
         List<Path> simm = photos("faces-dev/dlib_johns/John_Simm");
         String simmId = json(send("POST", "/api/v1/identities", "{\"name\":\"John Simm\"}", OPERATOR)).get("id").asText();

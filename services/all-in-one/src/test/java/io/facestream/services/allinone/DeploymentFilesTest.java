@@ -72,7 +72,7 @@ class DeploymentFilesTest {
             "retrainer-service", "8082", "dashboard-service", "8083");
 
     /** Services whose API takes uploads (frames, enrollment photos): they carry the request size limit. */
-    private static final Set<String> UPLOADS = Set.of("ingest-service", "matcher-service");
+    private static final Set<String> UPLOADS = Set.of("ingest-service", "matcher-service", "dashboard-service");
 
     private static final String RETRAINER = "retrainer-service";
 
@@ -359,6 +359,25 @@ class DeploymentFilesTest {
         assertFalse(services().containsKey("models-init"), "the models are mounted, not fetched by a container");
         assertTrue(Files.exists(root.resolve("libs/face-inference/src/main/resources/io/facestream/inference/model/"
                 + "models.sha256")), "the sums scripts/fetch-assets.sh checks ./models against");
+    }
+
+    @Test
+    void theDashboardsServiceAccountIsOneAnEnvironmentVariableCanName() {
+        // FACESTREAM_SECURITY_USERS_<NAME>_...: a '_' (or '-') in NAME reads as both '.' and '-', and the matcher
+        // then fails to bind its accounts; compose-secrets.sh makes the account under this name
+        String compose = String.valueOf(stringMap(map(services().get("dashboard-service"), "dashboard")
+                .get("environment"), "dashboard environment").get("FACESTREAM_DASHBOARD_MATCHER_USERNAME"));
+        Map<String, Object> k8s = env(firstContainer(byName(kinds("Deployment")).get("dashboard-service")))
+                .get("FACESTREAM_DASHBOARD_MATCHER_USERNAME");
+        assertNotNull(k8s, "k8s dashboard sets FACESTREAM_DASHBOARD_MATCHER_USERNAME");
+        assertEquals(compose, String.valueOf(k8s.get("value")), "the same service account in compose and k8s");
+        assertTrue(compose.matches("[a-z][a-z0-9]{0,31}"), "service account '" + compose + "'");
+        try {
+            assertTrue(Files.readString(root.resolve("scripts/compose-secrets.sh"))
+                    .contains("add_account " + compose + " operator"), "compose-secrets.sh makes " + compose);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

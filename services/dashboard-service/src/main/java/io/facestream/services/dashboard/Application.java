@@ -12,6 +12,13 @@ import io.swagger.v3.oas.annotations.info.Info;
         description = "Review, labelling, cameras and statistics for operators."))
 public final class Application {
 
+    /**
+     * The matcher's main class: when it is on the classpath (the all-in-one JVM) the matcher's own controllers
+     * serve {@code /api/v1/matches}, {@code /sightings} and {@code /identities}, and the dashboard's stand-ins
+     * for them stay out ({@code @Requires(missingClasses = ...)}).
+     */
+    public static final String MATCHER_APPLICATION = "io.facestream.services.matcher.Application";
+
     private Application() {
     }
 

@@ -11,7 +11,13 @@ import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.pipeline.access.AccessPolicy;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.BoundingBox;
 import io.facestream.schema.CameraSetting;
+import io.facestream.schema.Candidate;
+import io.facestream.schema.Decision;
+import io.facestream.schema.Match;
+import io.facestream.schema.Sighting;
+import io.facestream.schema.SightingState;
 import io.facestream.schema.FaceEmbedding;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.Verdict;
@@ -120,6 +126,19 @@ class StandaloneDashboardTest {
         if (!expected.equals(auth)) {
             status = 401;
             answer = "";
+        } else if (ex.getRequestMethod().equals("GET") && path.equals("/api/v1/identities")) {
+            status = 200;
+            answer = "[{\"id\":\"known\",\"name\":\"Kim\",\"samples\":2}]";
+        } else if (ex.getRequestMethod().equals("DELETE")) {
+            status = path.endsWith("/created-1") ? 204 : 404;
+            answer = status == 204 ? "" : "{\"error\":\"no identity\"}";
+        } else if (path.endsWith("/faces")) {
+            // the photo as the dashboard forwarded it: its type, and bytes the matcher cannot find a face in
+            String type = ex.getRequestHeaders().getFirst("Content-Type");
+            boolean face = "image/jpeg".equals(type) && body.equals("face-photo");
+            status = face ? 201 : 422;
+            answer = face ? "{\"identityId\":\"created-1\",\"sampleId\":\"s-9\",\"modelVersion\":\"m1\"}"
+                    : "{\"error\":\"no face found in the photo\"}";
         } else if (ex.getRequestMethod().equals("GET")) {
             boolean known = path.endsWith("/known") || path.endsWith("/created-1");
             status = known ? 200 : 404;
@@ -168,11 +187,16 @@ class StandaloneDashboardTest {
 
     private static HttpResponse<String> send(ApplicationContext ctx, String method, String path, String json)
             throws Exception {
+        return send(ctx, method, path, json == null ? null : "application/json", json, OPERATOR_PASSWORD);
+    }
+
+    private static HttpResponse<String> send(ApplicationContext ctx, String method, String path, String type,
+            String body, String password) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + ctx.getBean(EmbeddedServer.class).getPort() + path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString((OPERATOR + ":" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8)));
-        b = json == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+                .encodeToString((OPERATOR + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -286,6 +310,93 @@ class StandaloneDashboardTest {
             }, "the face to reach the restarted dashboard");
             assertEquals(502, down.statusCode(), down.body());
             assertTrue(down.body().contains("cannot be reached"), down.body());
+        }
+    }
+
+    @Test
+    void servesTheLiveListsFromItsFeedsAndPassesIdentitiesToTheMatcher() throws Exception {
+        Instant now = Instant.now();
+        Match match = Match.newBuilder().setFaceId("live-face").setFrameId("live-frame").setCameraId("gate")
+                .setCapturedAt(now).setCandidates(List.of(new Candidate("known", "Kim", 0.71)))
+                .setDecision(Decision.KNOWN).setThreshold(0.43).setModelVersion("m1").setGalleryVersion(3L)
+                .setMatchedAt(now).build();
+        Sighting sighting = Sighting.newBuilder().setSightingId("sighting-1").setCameraId("gate")
+                .setState(SightingState.OPEN).setFirstSeenAt(now).setLastSeenAt(now).setFaceCount(1)
+                .setDecision(Decision.KNOWN).setIdentityId("known").setName("Kim").setScore(0.71).setMargin(0.3)
+                .setCandidates(List.of(new Candidate("known", "Kim", 0.71))).setBestFaceId("live-face")
+                .setBestFrameId("live-frame").setBestBox(BoundingBox.newBuilder().setX1(1).setY1(2).setX2(30)
+                        .setY2(40).build())
+                .setBestQuality(0.5f).setModelVersion("m1").setUpdatedAt(now).build();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.adminClientConfig(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(TOPICS.matches().name(), "gate", TOPICS.matches().encode(match))).get();
+            p.send(new ProducerRecord<>(TOPICS.sightings().name(), "sighting-1",
+                    TOPICS.sightings().encode(sighting))).get();
+        }
+        try (ApplicationContext ctx = dashboard(matcherUrl())) {
+            // the live lists, from the dashboard's own followers of `matches` and `sightings`
+            HttpResponse<String> matches = await(() -> {
+                try {
+                    HttpResponse<String> r = send(ctx, "GET", "/api/v1/matches?limit=10", null);
+                    return r.statusCode() == 200 && r.body().contains("live-face") ? r : null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the match on /api/v1/matches");
+            assertTrue(matches.body().contains("\"decision\":\"KNOWN\"") && matches.body().contains("\"name\":\"Kim\"")
+                    && matches.body().contains("\"thumbnailUrl\":\"/api/v1/faces/live-face/crop.png\""), matches.body());
+            assertEquals(400, send(ctx, "GET", "/api/v1/matches?limit=0", null).statusCode());
+            assertEquals(400, send(ctx, "GET", "/api/v1/matches?limit=501", null).statusCode());
+            HttpResponse<String> sightings = await(() -> {
+                try {
+                    HttpResponse<String> r = send(ctx, "GET", "/api/v1/sightings?decision=KNOWN", null);
+                    return r.statusCode() == 200 && r.body().contains("sighting-1") ? r : null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the sighting on /api/v1/sightings");
+            assertTrue(sightings.body().startsWith("{\"items\":["), sightings.body());
+            HttpResponse<String> unknown = send(ctx, "GET", "/api/v1/sightings?decision=UNKNOWN", null);
+            assertEquals("{\"items\":[]}", unknown.body());
+            HttpResponse<String> badDecision = send(ctx, "GET", "/api/v1/sightings?decision=MAYBE", null);
+            assertEquals(400, badDecision.statusCode());
+            assertTrue(badDecision.body().contains("KNOWN or UNKNOWN"), badDecision.body());
+
+            // identities: passed to the matcher as the service account, for the operator
+            HttpResponse<String> list = send(ctx, "GET", "/api/v1/identities", null);
+            assertEquals(200, list.statusCode(), list.body());
+            assertTrue(list.body().contains("\"id\":\"known\"") && list.body().contains("\"samples\":2"), list.body());
+            assertEquals(400, send(ctx, "POST", "/api/v1/identities", "{\"name\":\" \"}").statusCode());
+            HttpResponse<String> created = send(ctx, "POST", "/api/v1/identities", "{\"name\":\"Lou Reed\"}");
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals("{\"id\":\"created-1\"}", created.body());
+            assertTrue(matcherCalls.stream().anyMatch(c -> c.startsWith("POST /api/v1/identities as=service for=op ")
+                    && c.contains("Lou Reed")), matcherCalls.toString());
+
+            HttpResponse<String> enrolled = send(ctx, "POST", "/api/v1/identities/created-1/faces", "image/jpeg",
+                    "face-photo", OPERATOR_PASSWORD);
+            assertEquals(201, enrolled.statusCode(), enrolled.body());
+            assertTrue(enrolled.body().contains("\"sampleId\":\"s-9\""), enrolled.body());
+            HttpResponse<String> noFace = send(ctx, "POST", "/api/v1/identities/created-1/faces", "image/jpeg",
+                    "landscape", OPERATOR_PASSWORD);
+            assertEquals(422, noFace.statusCode(), noFace.body());
+            assertTrue(noFace.body().contains("no face found"), noFace.body());
+            HttpResponse<String> text = send(ctx, "POST", "/api/v1/identities/created-1/faces", "text/plain", "hi",
+                    OPERATOR_PASSWORD);
+            assertEquals(415, text.statusCode(), text.body());
+            long facesCalls = matcherCalls.stream().filter(c -> c.contains("/faces ")).count();
+            assertEquals(2, facesCalls, "the 415 is answered without asking the matcher: " + matcherCalls);
+
+            assertEquals(204, send(ctx, "DELETE", "/api/v1/identities/created-1", null).statusCode());
+            HttpResponse<String> gone = send(ctx, "DELETE", "/api/v1/identities/nobody", null);
+            assertEquals(404, gone.statusCode(), gone.body());
+            assertTrue(matcherCalls.contains("DELETE /api/v1/identities/created-1 as=service for=op "),
+                    matcherCalls.toString());
+
+            // the same accounts: a wrong password is a 401 on every one of these paths
+            for (String path : List.of("/api/v1/matches", "/api/v1/sightings", "/api/v1/identities")) {
+                assertEquals(401, send(ctx, "GET", path, null, null, "wrong-" + OPERATOR_PASSWORD).statusCode(), path);
+            }
         }
     }
 }

@@ -6,7 +6,9 @@ import io.facestream.pipeline.health.LoopStatus;
 import io.facestream.pipeline.health.Monitored;
 import io.facestream.pipeline.sightings.SightingsView;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.Decision;
 import io.facestream.schema.Sighting;
+import io.micronaut.core.annotation.Nullable;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.dashboard.config.DashboardConfig;
 import io.micronaut.context.annotation.Context;
@@ -43,6 +45,11 @@ public class SightingFeed implements Monitored {
     /** Up to {@code limit} sightings, latest face first, of any camera and decision. */
     public List<Sighting> latest(int limit) {
         return view.latest(null, null, limit);
+    }
+
+    /** Up to {@code limit} sightings, latest face first, of one camera and/or decision when given. */
+    public List<Sighting> latest(@Nullable String cameraId, @Nullable Decision decision, int limit) {
+        return view.latest(cameraId, decision, limit);
     }
 
     public Optional<Sighting> get(String sightingId) {

@@ -5,6 +5,7 @@ import io.facestream.services.common.security.ActingOperator;
 import io.facestream.services.dashboard.feedback.Gallery;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The matcher's HTTP API, for what only the matcher does: the gallery ({@link Gallery}). Bounded: a connect
+ * The matcher's HTTP API, for what only the matcher does: the gallery ({@link Gallery}, and the identities
+ * API the dashboard passes through when it runs alone). Bounded: a connect
  * timeout, one deadline per call that covers the body too, and a cap on the answer's size; a failure is a
  * {@link MatcherException} with the status the dashboard answers (502, 504, or the matcher's own 4xx).
  *
@@ -182,6 +184,68 @@ public class MatcherClient implements Gallery {
         }
     }
 
+    /** A person in the gallery, as the matcher's {@code GET /api/v1/identities} lists them. */
+    @Serdeable
+    public record IdentityView(String id, @Nullable String name, int samples) {
+    }
+
+    /** The sample a photo enrolled, as the matcher's {@code POST /api/v1/identities/{id}/faces} answers. */
+    @Serdeable
+    public record Enrolled(String identityId, String sampleId, @Nullable String modelVersion) {
+    }
+
+    /** Everybody in the gallery, as the matcher orders them; an answer over {@code maxResponseBytes} is a 502. */
+    public List<IdentityView> identities() {
+        Answer a = call(HttpRequest.newBuilder(uri("/api/v1/identities")).GET(), null);
+        if (a.status() != 200) {
+            throw unexpected(a, "list identities");
+        }
+        try {
+            List<IdentityView> list = json.readValue(a.body(), Argument.listOf(IdentityView.class));
+            if (list == null || list.stream().anyMatch(i -> i == null || i.id() == null)) {
+                throw new MatcherException(502, "the matcher listed an identity without an id");
+            }
+            return list;
+        } catch (IOException e) {
+            throw new MatcherException(502, "the matcher's answer to list identities is not JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Enrolls a photo (detected, aligned and embedded by the matcher); the matcher's refusals come back with its
+     * status and reason (404 no such person, 415 not an image, 422 no usable face, 503 its models not ready).
+     */
+    public Enrolled enroll(String identityId, byte[] image, String contentType, String operator) {
+        if (identityId == null || !SAFE_ID.matcher(identityId).matches()) {
+            throw new MatcherException(404, "no identity " + identityId);
+        }
+        Answer a = call(HttpRequest.newBuilder(uri("/api/v1/identities/" + identityId + "/faces"))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(image)), operator);
+        if (a.status() != 201) {
+            throw unexpected(a, "enroll a photo");
+        }
+        try {
+            Enrolled e = json.readValue(a.body(), Enrolled.class);
+            if (e == null || e.identityId() == null || e.sampleId() == null) {
+                throw new MatcherException(502, "the matcher enrolled a photo without naming the sample");
+            }
+            return e;
+        } catch (IOException e) {
+            throw new MatcherException(502, "the matcher's answer to enroll a photo is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** Erases the person and their samples (404 when the matcher has neither). */
+    public void deleteIdentity(String identityId, String operator) {
+        if (identityId == null || !SAFE_ID.matcher(identityId).matches()) {
+            throw new MatcherException(404, "no identity " + identityId);
+        }
+        Answer a = call(HttpRequest.newBuilder(uri("/api/v1/identities/" + identityId)).DELETE(), operator);
+        if (a.status() != 204) {
+            throw unexpected(a, "delete an identity");
+        }
+    }
+
     private byte[] encode(Object body) {
         try {
             return json.writeValueAsBytes(body);
@@ -253,8 +317,10 @@ public class MatcherClient implements Gallery {
         return switch (a.status()) {
             case 401, 403 -> new MatcherException(502, "the matcher refused the dashboard's service account ("
                     + a.status() + "); check " + MatcherClientConfig.PREFIX + ".username/password and its role");
-            case 400, 404, 409, 413, 422 -> new MatcherException(a.status(), "the matcher refused to " + what + ": "
-                    + problem(a));
+            case 400, 404, 409, 413, 415, 422 -> new MatcherException(a.status(), "the matcher refused to " + what
+                    + ": " + problem(a));
+            // e.g. its enrollment models still loading: the client may retry, as it would against the matcher
+            case 503 -> new MatcherException(503, "the matcher cannot " + what + " yet: " + problem(a));
             default -> new MatcherException(502, "the matcher answered " + a.status() + " to " + what);
         };
     }
