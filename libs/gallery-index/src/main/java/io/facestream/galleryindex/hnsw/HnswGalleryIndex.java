@@ -28,6 +28,7 @@ import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
@@ -207,9 +208,9 @@ public final class HnswGalleryIndex implements GalleryIndex, AutoCloseable {
         if (k < 1 || k > HnswSettings.MAX_CANDIDATES) {
             throw new IllegalArgumentException("k must be in 1.." + HnswSettings.MAX_CANDIDATES + ", got " + k);
         }
-        int n = Math.max(k, settings.candidates());
         IndexSearcher s = acquireFresh();
         try {
+            int n = candidates(s.getIndexReader(), Math.max(k, settings.candidates()));
             ScoreDoc[] hits = s.search(new KnnFloatVectorQuery(VECTOR, unitQuery, n), n).scoreDocs;
             return bestIdentities(s, hits, unitQuery, k);
         } catch (IOException e) {
@@ -217,6 +218,20 @@ public final class HnswGalleryIndex implements GalleryIndex, AutoCloseable {
         } finally {
             release(s);
         }
+    }
+
+    /**
+     * The candidates to ask the graph for: more while deleted samples still sit in it (until their segment is
+     * merged away), in proportion to all samples over live ones, since the walk spends its beam on them too.
+     * Measured at 10⁵ with half deleted, 100 candidates gave recall@1 0.980 (README, "Gallery").
+     */
+    static int candidates(IndexReader reader, int wanted) {
+        int live = reader.numDocs();
+        int all = reader.maxDoc();
+        if (live <= 0 || all <= live) {
+            return wanted;
+        }
+        return (int) Math.min(HnswSettings.MAX_CANDIDATES, (long) Math.ceil((double) wanted * all / live));
     }
 
     /** Exact cosine of every candidate, best per identity, the {@code k} best identities. */
