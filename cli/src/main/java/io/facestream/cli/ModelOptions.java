@@ -2,6 +2,7 @@ package io.facestream.cli;
 
 import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.model.DetectorEngine;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
 import io.facestream.inference.model.ModelFile;
@@ -31,6 +32,14 @@ public final class ModelOptions {
             description = "Largest embedding batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--detector-engine", paramLabel = "ENGINE", defaultValue = "tflite",
+            description = "What runs MTCNN: tflite (the TFLite runtime with XNNPACK) or pytorch (default: ${DEFAULT-VALUE}).")
+    String detectorEngine;
+
+    @Option(names = "--detector-threads", paramLabel = "N", defaultValue = "1",
+            description = "Intra-op threads of each TFLite interpreter (default: ${DEFAULT-VALUE}).")
+    int detectorThreads;
+
     private FaceModels models;
 
     public ImageDecoder decoder() {
@@ -40,7 +49,8 @@ public final class ModelOptions {
     /** Loads the networks once (a second or two) and keeps them for the command's lifetime. */
     public synchronized FaceModels models() {
         if (models == null) {
-            models = FaceModels.load(ModelDirectory.open(modelDir));
+            models = FaceModels.load(ModelDirectory.open(modelDir), DetectorEngine.parse(detectorEngine),
+                    detectorThreads);
         }
         return models;
     }
@@ -61,7 +71,7 @@ public final class ModelOptions {
 
     public MtcnnDetector detector(int minFaceSize) {
         FaceModels m = models();
-        return new MtcnnDetector(m.pnet(), m.rnet(), m.onet(), MtcnnConfig.DEFAULT.withMinFaceSize(minFaceSize));
+        return new MtcnnDetector(m.mtcnn(), MtcnnConfig.DEFAULT.withMinFaceSize(minFaceSize));
     }
 
     public FaceAnalyzer analyzer() {

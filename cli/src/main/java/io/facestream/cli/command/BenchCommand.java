@@ -10,6 +10,7 @@ import io.facestream.core.geometry.DetectedFace;
 import io.facestream.inference.analysis.AlignedFace;
 import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
+import io.facestream.inference.mtcnn.DetectionProfile;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
@@ -78,6 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         double detectMs = medianMillis(() -> detector.detect(frame));
+        DetectionProfile profile = new DetectionProfile();
+        medianMillis(() -> detector.detect(frame, profile));
+        MtcnnDetector reference = new MtcnnDetector(options.models().pytorchMtcnn(), detector.config());
+        int referenceFaces = reference.detect(frame).size();
+        double referenceMs = medianMillis(() -> reference.detect(frame));
         List<Mat> crops = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             AlignedFace a = FaceAnalyzer.align(frame, faces.get(i % faces.size()));
@@ -90,7 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
         double b32 = 32_000 / b32Ms;
         out.printf(Locale.ROOT, "frame=640x480 faces_in_frame=%d threads=%s%n", faces.size(),
                 System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+        out.printf(Locale.ROOT, "detect_engine=%s%n", detector.engine());
         out.printf(Locale.ROOT, "detect_ms=%.1f%ndetect_fps=%.1f%n", detectMs, 1000 / detectMs);
+        out.printf(Locale.ROOT, "detect_pnet_ms=%.1f%ndetect_rnet_ms=%.1f%ndetect_onet_ms=%.1f%n",
+                profile.pnetMsPerFrame(), profile.rnetMsPerFrame(), profile.onetMsPerFrame());
+        out.printf(Locale.ROOT, "detect_fps_pytorch=%.1f faces_in_frame_pytorch=%d%n", 1000 / referenceMs,
+                referenceFaces);
+        out.printf(Locale.ROOT, "detect_speedup_vs_pytorch=%.2f%n", referenceMs / detectMs);
         out.printf(Locale.ROOT, "embed_faces_per_s_b1=%.1f%nembed_faces_per_s_b32=%.1f%n", 1000 / b1Ms, b32);
         out.printf(Locale.ROOT, "gemm_gflops=%.1f%n", gflops);
         out.printf(Locale.ROOT, "embed_b32_share_of_gemm_peak=%.2f%n", b32 * MOBILEFACENET_FLOP / (gflops * 1e9));

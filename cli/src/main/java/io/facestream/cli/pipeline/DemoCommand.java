@@ -177,8 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
     private Gallery enrollDemoPhotoFaces(EmbeddedPipeline pipeline, Enroller enroller, GalleryWriter writer)
             throws Exception {
         FaceModels models = pipeline.context().getBean(FaceModels.class);
-        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(),
-                MtcnnConfig.DEFAULT.withMinFaceSize(60));
+        MtcnnDetector detector = new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT.withMinFaceSize(60));
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
         List<Path> photos;
         try (Stream<Path> s = Files.list(photosDir)) {

@@ -135,8 +135,7 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
 
     private double detectorAlone(EmbeddedPipeline pipeline, List<byte[]> jpegs) throws Exception {
         FaceModels models = pipeline.context().getBean(FaceModels.class);
-        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(),
-                MtcnnConfig.DEFAULT.withMinFaceSize(40));
+        MtcnnDetector detector = new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT.withMinFaceSize(40));
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
         long start = System.nanoTime();
         for (int i = 0; i < frames; i++) {

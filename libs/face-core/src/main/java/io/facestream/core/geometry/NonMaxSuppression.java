@@ -1,5 +1,7 @@
 package io.facestream.core.geometry;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -31,6 +33,48 @@ public final class NonMaxSuppression {
         if (boxes.size() != scores.length) {
             throw new IllegalArgumentException(boxes.size() + " boxes but " + scores.length + " scores");
         }
+        int n = scores.length;
+        if (threshold <= 0) {
+            return everyPair(boxes, scores, threshold, overlap); // disjoint boxes count too: no pruning possible
+        }
+        // For one box i, each later box j is judged on its own (only i and j can be deleted by that comparison), so
+        // the order of the j's does not matter and boxes that cannot intersect i can be skipped: a sweep over the
+        // boxes sorted by x1 visits only those whose x range can meet i's. Same result as every pair, without the
+        // n² cost PNet's thousands of cells on a busy frame would otherwise pay.
+        double maxWidth = 0;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            maxWidth = Math.max(maxWidth, boxes.get(i).width());
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> boxes.get(i).x1()));
+        double[] sortedX1 = new double[n];
+        for (int k = 0; k < n; k++) {
+            sortedX1[k] = boxes.get(order[k]).x1();
+        }
+        boolean[] deleted = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (deleted[i]) {
+                continue;
+            }
+            BoundingBox a = boxes.get(i);
+            // Boxes intersect (inclusive pixels) only when x1_j < x2_i + 1 and x2_j > x1_i - 1.
+            for (int k = firstAtLeast(sortedX1, a.x1() - maxWidth - 1); k < n && sortedX1[k] < a.x2() + 1; k++) {
+                int j = order[k];
+                if (j > i && !deleted[j] && overlap(a, boxes.get(j), overlap) >= threshold) {
+                    if (scores[i] > scores[j]) {
+                        deleted[j] = true;
+                    } else {
+                        deleted[i] = true;
+                    }
+                }
+            }
+        }
+        return IntStream.range(0, n).filter(i -> !deleted[i]).toArray();
+    }
+
+    /** The plain pairwise loop, for a threshold of 0 where every pair overlaps enough. */
+    private static int[] everyPair(List<BoundingBox> boxes, double[] scores, double threshold, Overlap overlap) {
         boolean[] deleted = new boolean[scores.length];
         for (int i = 0; i < scores.length; i++) {
             if (deleted[i]) {
@@ -47,6 +91,20 @@ public final class NonMaxSuppression {
             }
         }
         return IntStream.range(0, scores.length).filter(i -> !deleted[i]).toArray();
+    }
+
+    /** The first index whose value is at least {@code value} in an ascending array. */
+    private static int firstAtLeast(double[] sorted, double value) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     static double overlap(BoundingBox a, BoundingBox b, Overlap mode) {

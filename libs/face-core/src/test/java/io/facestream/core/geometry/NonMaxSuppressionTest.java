@@ -41,4 +41,51 @@ class NonMaxSuppressionTest {
         assertArrayEquals(new int[] {1},
                 NonMaxSuppression.select(List.of(x, y, z), new double[] {0.7, 0.9, 0.6}, 0.3, Overlap.UNION));
     }
+
+    /**
+     * The sweep over x-sorted boxes must keep exactly what comparing every pair keeps: random boxes of mixed sizes
+     * (PNet cells of several pyramid levels, fractional corners too), clustered so that many pairs overlap.
+     */
+    @Test
+    void sweepKeepsExactlyWhatEveryPairKeeps() {
+        java.util.Random random = new java.util.Random(42);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + random.nextInt(400);
+            List<BoundingBox> boxes = new java.util.ArrayList<>();
+            double[] scores = new double[n];
+            for (int i = 0; i < n; i++) {
+                double side = 12 + random.nextInt(60) + (trial % 2 == 0 ? 0 : random.nextDouble());
+                double x = random.nextInt(200) + (trial % 3 == 0 ? random.nextDouble() : 0);
+                double y = random.nextInt(150);
+                boxes.add(new BoundingBox(x, y, x + side, y + side * (0.8 + 0.4 * random.nextDouble())));
+                scores[i] = random.nextInt(20) / 20.0; // ties on purpose
+            }
+            for (Overlap mode : Overlap.values()) {
+                for (double t : new double[] {0.3, 0.5, 0.7}) {
+                    assertArrayEquals(everyPair(boxes, scores, t, mode), NonMaxSuppression.select(boxes, scores, t, mode),
+                            "trial " + trial + " " + mode + " " + t);
+                }
+            }
+        }
+    }
+
+    /** The plain O(n²) definition, as it was before the sweep. */
+    private static int[] everyPair(List<BoundingBox> boxes, double[] scores, double threshold, Overlap overlap) {
+        boolean[] deleted = new boolean[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            if (deleted[i]) {
+                continue;
+            }
+            for (int j = i + 1; j < scores.length; j++) {
+                if (!deleted[j] && NonMaxSuppression.overlap(boxes.get(i), boxes.get(j), overlap) >= threshold) {
+                    if (scores[i] > scores[j]) {
+                        deleted[j] = true;
+                    } else {
+                        deleted[i] = true;
+                    }
+                }
+            }
+        }
+        return java.util.stream.IntStream.range(0, scores.length).filter(i -> !deleted[i]).toArray();
+    }
 }

@@ -1,17 +1,13 @@
 package io.facestream.inference.mtcnn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.facestream.core.geometry.BoundingBox;
 import io.facestream.core.geometry.DetectedFace;
 import io.facestream.core.geometry.Landmarks5;
 import io.facestream.core.geometry.NonMaxSuppression;
 import io.facestream.core.geometry.NonMaxSuppression.Overlap;
-import io.facestream.inference.model.Network;
 import io.facestream.vision.tensor.ImageTensors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.opencv.core.Mat;
@@ -36,16 +32,17 @@ public final class MtcnnDetector {
     /** Largest batch sent to RNet/ONet at once; bounds memory on images with thousands of candidates. */
     private static final int MAX_BATCH = 256;
 
-    private final Network pnet;
-    private final Network rnet;
-    private final Network onet;
+    private final MtcnnNetworks networks;
     private final MtcnnConfig config;
 
-    public MtcnnDetector(Network pnet, Network rnet, Network onet, MtcnnConfig config) {
-        this.pnet = pnet;
-        this.rnet = rnet;
-        this.onet = onet;
+    public MtcnnDetector(MtcnnNetworks networks, MtcnnConfig config) {
+        this.networks = networks;
         this.config = config;
+    }
+
+    /** The engine the networks run on. */
+    public String engine() {
+        return networks.engine();
     }
 
     public MtcnnConfig config() {
@@ -54,15 +51,21 @@ public final class MtcnnDetector {
 
     /** Faces in an 8-bit RGB image, best score first. */
     public List<DetectedFace> detect(Mat rgb) {
+        return detect(rgb, null);
+    }
+
+    /** As {@link #detect(Mat)}, adding each stage's time to {@code profile} when it is not {@code null}. */
+    public List<DetectedFace> detect(Mat rgb, DetectionProfile profile) {
+        long t0 = System.nanoTime();
         List<Candidate> proposals = proposals(rgb);
-        if (proposals.isEmpty()) {
-            return List.of();
+        long t1 = System.nanoTime();
+        List<Candidate> refined = proposals.isEmpty() ? List.of() : refine(rgb, proposals);
+        long t2 = System.nanoTime();
+        List<DetectedFace> faces = refined.isEmpty() ? List.of() : output(rgb, refined);
+        if (profile != null) {
+            profile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
         }
-        List<Candidate> refined = refine(rgb, proposals);
-        if (refined.isEmpty()) {
-            return List.of();
-        }
-        return output(rgb, refined);
+        return faces;
     }
 
     /** Pyramid scales: the first maps {@code minFaceSize} to PNet's 12-pixel window. */
@@ -93,41 +96,33 @@ public final class MtcnnDetector {
 
     /** Runs PNet on one pyramid level and turns the cells above threshold into image-space boxes. */
     private List<Candidate> pnetLevel(Mat rgb, int w, int h, double scale) {
+        MtcnnNetworks.PnetOutput out;
         Mat resized = ImageTensors.resize(rgb, w, h);
-        float[] pixels;
         try {
-            pixels = ImageTensors.normalisedHwc(resized);
+            out = networks.pnet(resized);
         } finally {
             resized.release();
         }
-        try (NDManager m = pnet.newCallManager()) {
-            // [1, H, W, 3] → [1, 3, W, H]: the MTCNN weights expect width and height swapped.
-            NDArray input = m.create(pixels, new Shape(1, h, w, 3)).transpose(0, 3, 2, 1);
-            NDList out = pnet.forward(m, input);
-            long outW = out.get(0).getShape().get(2);
-            long outH = out.get(0).getShape().get(3);
-            float[] prob = out.get(0).get(0, 1).toFloatArray();
-            float[] reg = out.get(1).get(0).toFloatArray();
-            int plane = (int) (outW * outH);
-            List<Candidate> level = new ArrayList<>();
-            for (int y = 0; y < outH; y++) {
-                for (int x = 0; x < outW; x++) {
-                    int i = (int) (x * outH + y);
-                    if (prob[i] > config.pnetThreshold()) {
-                        BoundingBox box = new BoundingBox(Math.round(STRIDE * x / scale), Math.round(STRIDE * y / scale),
-                                Math.round((STRIDE * x + CELL - 1) / scale), Math.round((STRIDE * y + CELL - 1) / scale));
-                        float[] r = {reg[i], reg[plane + i], reg[2 * plane + i], reg[3 * plane + i]};
-                        level.add(new Candidate(box, prob[i], r));
-                    }
+        float[] prob = out.faceProbability();
+        float[] reg = out.regression();
+        List<Candidate> level = new ArrayList<>();
+        for (int y = 0; y < out.height(); y++) {
+            for (int x = 0; x < out.width(); x++) {
+                int i = x * out.height() + y;
+                if (prob[i] > config.pnetThreshold()) {
+                    BoundingBox box = new BoundingBox(Math.round(STRIDE * x / scale), Math.round(STRIDE * y / scale),
+                            Math.round((STRIDE * x + CELL - 1) / scale), Math.round((STRIDE * y + CELL - 1) / scale));
+                    float[] r = {reg[4 * i], reg[4 * i + 1], reg[4 * i + 2], reg[4 * i + 3]};
+                    level.add(new Candidate(box, prob[i], r));
                 }
             }
-            return level;
         }
+        return level;
     }
 
     private List<Candidate> refine(Mat rgb, List<Candidate> proposals) {
         List<Candidate> passed = new ArrayList<>();
-        for (StageResult r : runStage(rnet, 24, rgb, proposals)) {
+        for (StageResult r : runStage(false, rgb, proposals)) {
             if (r.score() >= config.rnetThreshold()) {
                 passed.add(r.candidate().withStage(r.score(), r.regression()));
             }
@@ -139,7 +134,7 @@ public final class MtcnnDetector {
     private List<DetectedFace> output(Mat rgb, List<Candidate> refined) {
         List<Candidate> boxes = new ArrayList<>();
         List<Landmarks5> landmarks = new ArrayList<>();
-        for (StageResult r : runStage(onet, 48, rgb, refined)) {
+        for (StageResult r : runStage(true, rgb, refined)) {
             if (r.score() < config.onetThreshold()) {
                 continue;
             }
@@ -168,33 +163,29 @@ public final class MtcnnDetector {
     private record StageResult(Candidate candidate, double score, float[] regression, float[] landmarks) {
     }
 
-    /** Crops every candidate to {@code size}², runs the network in batches and collects its outputs. */
-    private static List<StageResult> runStage(Network net, int size, Mat rgb, List<Candidate> candidates) {
+    /** Crops every candidate for RNet (24²) or ONet (48²), runs the network in batches and collects its outputs. */
+    private List<StageResult> runStage(boolean onet, Mat rgb, List<Candidate> candidates) {
+        int size = onet ? 48 : 24;
         List<StageResult> results = new ArrayList<>(candidates.size());
-        int per = size * size * 3;
         for (int start = 0; start < candidates.size(); start += MAX_BATCH) {
             List<Candidate> batch = candidates.subList(start, Math.min(candidates.size(), start + MAX_BATCH));
-            float[] pixels = new float[batch.size() * per];
-            for (int i = 0; i < batch.size(); i++) {
-                BoundingBox b = batch.get(i).box();
-                Mat crop = ImageTensors.cropResized(rgb, (int) b.x1(), (int) b.y1(), (int) b.x2(), (int) b.y2(), size);
-                try {
-                    ImageTensors.normalisedHwc(crop, pixels, i * per);
-                } finally {
-                    crop.release();
+            List<Mat> crops = new ArrayList<>(batch.size());
+            try {
+                for (Candidate c : batch) {
+                    BoundingBox b = c.box();
+                    crops.add(ImageTensors.cropResized(rgb, (int) b.x1(), (int) b.y1(), (int) b.x2(), (int) b.y2(),
+                            size));
                 }
-            }
-            try (NDManager m = net.newCallManager()) {
-                NDArray input = m.create(pixels, new Shape(batch.size(), size, size, 3)).transpose(0, 3, 2, 1);
-                NDList out = net.forward(m, input);
-                float[] prob = out.get(0).toFloatArray();
-                float[] reg = out.get(1).toFloatArray();
-                float[] lm = out.size() > 2 ? out.get(2).toFloatArray() : null;
+                MtcnnNetworks.StageOutput out = onet ? networks.onet(crops) : networks.rnet(crops);
+                float[] reg = out.regression();
+                float[] lm = out.landmarks();
                 for (int i = 0; i < batch.size(); i++) {
                     float[] r = {reg[4 * i], reg[4 * i + 1], reg[4 * i + 2], reg[4 * i + 3]};
-                    float[] l = lm == null ? null : java.util.Arrays.copyOfRange(lm, 10 * i, 10 * i + 10);
-                    results.add(new StageResult(batch.get(i), prob[2 * i + 1], r, l));
+                    float[] l = lm == null ? null : Arrays.copyOfRange(lm, 10 * i, 10 * i + 10);
+                    results.add(new StageResult(batch.get(i), out.faceProbability()[i], r, l));
                 }
+            } finally {
+                crops.forEach(Mat::release);
             }
         }
         return results;

@@ -17,7 +17,7 @@ public final class Detection {
 
     public static MtcnnDetector detector(MtcnnConfig config) {
         FaceModels m = SharedModels.get();
-        return new MtcnnDetector(m.pnet(), m.rnet(), m.onet(), config);
+        return new MtcnnDetector(m.mtcnn(), config);
     }
 
     public static FaceAnalyzer analyzer(MtcnnConfig config) {

@@ -1,22 +1,16 @@
 package io.facestream.inference.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URL;
+import io.facestream.inference.interpreter.TfliteRuntime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Objects;
-import java.util.Properties;
 import org.tensorflow.lite.DataType;
 import org.tensorflow.lite.Interpreter;
 import org.tensorflow.lite.Tensor;
-import org.tensorflow.lite.TensorFlowLite;
 
 /**
  * Test-scope harness around the <em>real</em> TensorFlow Lite interpreter, used as the reference for the DJL ports.
@@ -27,12 +21,10 @@ import org.tensorflow.lite.TensorFlowLite;
  * ({@code ai.djl.tflite.engine.*}) is deliberately not used: it is built against DJL api 0.26 while the project
  * uses 0.36, and its native loader may try to download.
  *
- * <p>Native library: the org.tensorflow.lite classes never call {@code System.loadLibrary} themselves (in that jar
- * the DJL engine's loader does it). {@link #loadNative()} therefore copies {@code native/lib/libtensorflowlite_jni.so}
- * from the classpath to a fresh temporary directory and {@link System#load}s it, once per JVM. No network access.
- * System property {@value #JNI_PROPERTY} may point at an already extracted library instead.
+ * <p>Native library: loaded once per JVM by {@link TfliteRuntime}, which the production detector uses too.
  *
- * <p>Runs with 1 thread, float32, default options (no NNAPI, no fp16 relaxation). Not thread-safe.
+ * <p>Runs with 1 thread, float32, XNNPACK off, no NNAPI, no fp16 relaxation: the settings the golden tensors were
+ * made with. Not thread-safe.
  *
  * <p>Input sizes: PNet (H and W) and the RNet/ONet batch are resizable; {@link #run} resizes the input tensor when
  * the given shape differs from the current one. <b>MobileFaceNet must be fed batch 2</b> ({@code [2,112,112,3]}):
@@ -40,14 +32,6 @@ import org.tensorflow.lite.TensorFlowLite;
  * single face, duplicate it and use row 0.
  */
 public final class TfliteReference implements AutoCloseable {
-
-    /** System property: path of a {@code libtensorflowlite_jni.so} to load instead of the classpath copy. */
-    public static final String JNI_PROPERTY = "facestream.tflite.jni";
-
-    static final String NATIVE_RESOURCE = "native/lib/libtensorflowlite_jni.so";
-    static final String NATIVE_PROPERTIES = "native/lib/tflite.properties";
-
-    private static volatile Path loadedFrom;
 
     private final Path modelFile;
     private final Interpreter interpreter;
@@ -65,16 +49,19 @@ public final class TfliteReference implements AutoCloseable {
      * @throws IllegalArgumentException when the model has not exactly one float32 input or a non-float32 output
      */
     public static TfliteReference open(Path tfliteFile) {
+        return open(tfliteFile, false);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the XNNPACK delegate on or off: on is what the production detector runs
+     * ({@code TfliteMtcnnNetworks}), held to the same golden tensors.
+     */
+    public static TfliteReference open(Path tfliteFile, boolean xnnpack) {
         Objects.requireNonNull(tfliteFile, "tfliteFile");
         if (!Files.isRegularFile(tfliteFile)) {
             throw new IllegalArgumentException("no such model file: " + tfliteFile);
         }
-        loadNative();
-        Interpreter.Options options = new Interpreter.Options();
-        options.setNumThreads(1);
-        options.setUseNNAPI(false);
-        options.setAllowFp16PrecisionForFp32(false);
-        Interpreter interpreter = new Interpreter(tfliteFile.toFile(), options);
+        Interpreter interpreter = TfliteRuntime.open(tfliteFile, 1, xnnpack);
         try {
             if (interpreter.getInputTensorCount() != 1) {
                 throw new IllegalArgumentException(tfliteFile + " has " + interpreter.getInputTensorCount()
@@ -198,73 +185,17 @@ public final class TfliteReference implements AutoCloseable {
 
     /** The TFLite runtime version reported by the native library, e.g. {@code 2.6.2}. */
     public static String runtimeVersion() {
-        loadNative();
-        return TensorFlowLite.runtimeVersion();
+        return TfliteRuntime.version();
     }
 
-    /** Where the native library was loaded from, once {@link #loadNative()} has run. */
+    /** Where the native library was loaded from. */
     public static Path nativeLibraryPath() {
-        loadNative();
-        return loadedFrom;
+        return TfliteRuntime.nativeLibraryPath();
     }
 
-    /**
-     * Loads {@code libtensorflowlite_jni.so} once per JVM: from {@value #JNI_PROPERTY} when set, otherwise copied from
-     * the {@code tflite-native-cpu} jar on the classpath into a new temporary directory (deleted on exit).
-     */
+    /** Loads {@code libtensorflowlite_jni.so} once per JVM ({@link TfliteRuntime#loadNative()}). */
     public static void loadNative() {
-        if (loadedFrom != null) {
-            return;
-        }
-        synchronized (TfliteReference.class) {
-            if (loadedFrom != null) {
-                return;
-            }
-            Path lib;
-            String override = System.getProperty(JNI_PROPERTY);
-            if (override != null && !override.isBlank()) {
-                lib = Path.of(override).toAbsolutePath();
-            } else {
-                lib = extractFromClasspath();
-            }
-            System.load(lib.toString());
-            loadedFrom = lib;
-        }
-    }
-
-    private static Path extractFromClasspath() {
-        ClassLoader cl = TfliteReference.class.getClassLoader();
-        URL url = cl.getResource(NATIVE_RESOURCE);
-        if (url == null) {
-            throw new IllegalStateException(NATIVE_RESOURCE + " is not on the classpath: add test dependency "
-                    + "ai.djl.tflite:tflite-native-cpu:2.6.2:linux-x86_64 (only linux-x86_64 is supported; os.name="
-                    + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch") + ")");
-        }
-        String version = "unknown";
-        try (InputStream p = cl.getResourceAsStream(NATIVE_PROPERTIES)) {
-            if (p != null) {
-                Properties props = new Properties();
-                props.load(p);
-                version = props.getProperty("version", version);
-            }
-        } catch (IOException e) {
-            // The version only names the directory.
-        }
-        try {
-            Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-            Files.createDirectories(tmp); // surefire points java.io.tmpdir at .cache/tmp, which may not exist yet
-            Path dir = Files.createTempDirectory(tmp, "facestream-tflite-" + version.replaceAll("[^A-Za-z0-9.-]", "_")
-                    + "-");
-            Path lib = dir.resolve("libtensorflowlite_jni.so");
-            try (InputStream in = url.openStream()) {
-                Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
-            }
-            dir.toFile().deleteOnExit();
-            lib.toFile().deleteOnExit(); // registered last, so deleted first
-            return lib;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + url, e);
-        }
+        TfliteRuntime.loadNative();
     }
 
     private void checkOpen() {

@@ -27,7 +27,7 @@ public class DetectorFactory {
     @Singleton
     FrameDetector frameDetector(FaceModels models, ModelDirectory dir, DetectorConfig config, ImageDecoder decoder,
             Clock clock, MotionGates motion) {
-        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(),
+        MtcnnDetector detector = new MtcnnDetector(models.mtcnn(),
                 MtcnnConfig.DEFAULT.withMinFaceSize(config.minFaceSize()));
         String version = "mtcnn-" + dir.sha256(ModelFile.ONET).substring(0, 12);
         return new FrameDetector(decoder, detector, version, clock, motion, config.settings());

@@ -45,7 +45,7 @@ public class ActiveEnroller implements Monitored {
     public ActiveEnroller(PipelineConfig pipeline, Topics topics, FaceModels models, ModelDirectory dir,
             ImageDecoder decoder, Clock clock, TrustedModelStore trust, MeterRegistry registry)
             throws InterruptedException {
-        MtcnnDetector detector = new MtcnnDetector(models.pnet(), models.rnet(), models.onet(), MtcnnConfig.DEFAULT);
+        MtcnnDetector detector = new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT);
         Enroller initial = new Enroller(decoder, new FaceAnalyzer(detector, new FaceEmbedder(models.mobileFaceNet(),
                 8)), dir.embeddingModelVersion(), clock, QualityConfig.DEFAULT, pipeline.enrollmentGate(),
                 pipeline.enrollmentLowResolutionSize());

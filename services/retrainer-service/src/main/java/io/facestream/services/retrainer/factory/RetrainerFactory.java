@@ -162,8 +162,8 @@ public class RetrainerFactory {
             public synchronized ReferencePairs get() {
                 if (loaded == null) {
                     try {
-                        loaded = ReferencePairs.load(pairs, root, new FaceCropper(new MtcnnDetector(models.pnet(),
-                                models.rnet(), models.onet(), MtcnnConfig.DEFAULT)), decoder);
+                        loaded = ReferencePairs.load(pairs, root,
+                                new FaceCropper(new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT)), decoder);
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot read the reference pairs " + pairs, e);
                     }

@@ -40,6 +40,10 @@ import java.nio.file.Path;
  * @param enrollmentLowResolutionSize each enrolled photo also gives a sample of its face degraded to this many
  *     pixels, so small camera faces meet a sample of their own resolution; 0 (default): none, because it also
  *     raises impostor scores of small faces (README, "Tracks and sightings")
+ * @param detectorEngine what runs MTCNN: {@code tflite} (default: the TFLite runtime with XNNPACK, about 4×
+ *     faster on a CPU) or {@code pytorch} (the DJL port, on the GPU when there is one)
+ * @param detectorThreads intra-op threads of each TFLite interpreter; 1 (default), because XNNPACK's spinning pool
+ *     slows down beside other work on a small machine (README, "Performance")
  * @param kafkaSecurity how every Kafka client of this service authenticates ({@code facestream.kafka.*})
  */
 @ConfigurationProperties(PipelineConfig.PREFIX)
@@ -54,6 +58,8 @@ public record PipelineConfig(
         @Bindable(defaultValue = "0.2") @DecimalMin("0") @DecimalMax("1") double enrollmentMinFrontality,
         @Bindable(defaultValue = "0.4") @DecimalMin("0") @DecimalMax("1") double enrollmentMinScore,
         @Bindable(defaultValue = "0") @Min(0) @Max(112) int enrollmentLowResolutionSize,
+        @Bindable(defaultValue = "tflite") @Pattern(regexp = "tflite|pytorch") String detectorEngine,
+        @Bindable(defaultValue = "1") @Min(1) @Max(64) int detectorThreads,
         @NotNull @Valid KafkaSecurity kafkaSecurity) {
 
     public static final String PREFIX = "facestream";

@@ -1,5 +1,6 @@
 package io.facestream.services.common.factory;
 
+import io.facestream.inference.model.DetectorEngine;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.model.ModelDirectory;
 import io.facestream.services.common.config.PipelineConfig;
@@ -27,8 +28,8 @@ public class ModelFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    FaceModels faceModels(ModelDirectory dir) {
-        return FaceModels.load(dir);
+    FaceModels faceModels(ModelDirectory dir, PipelineConfig config) {
+        return FaceModels.load(dir, DetectorEngine.parse(config.detectorEngine()), config.detectorThreads());
     }
 
     @Singleton

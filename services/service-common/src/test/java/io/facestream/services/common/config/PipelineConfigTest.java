@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineConfigTest {
 
     private static PipelineConfig config(PipelineConfig.KafkaSecurity security) {
-        return new PipelineConfig("broker:9092", 4, "models", "i-1", 40_000_000, 48, 40, 0.2, 0.4, 20, security);
+        return new PipelineConfig("broker:9092", 4, "models", "i-1", 40_000_000, 48, 40, 0.2, 0.4, 20, "tflite", 1, security);
     }
 
     private static PipelineConfig.KafkaSecurity sasl(String username, String password, String passwordFile,
