@@ -1,15 +1,20 @@
 package io.facestream.cli.pipeline;
 
+import io.facestream.core.geometry.DetectedFace;
+import io.facestream.inference.analysis.FaceAnalyzer;
+import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.model.FaceModels;
 import io.facestream.inference.mtcnn.MtcnnConfig;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.kafka.KafkaClientSettings;
+import io.facestream.pipeline.topics.Topic;
 import io.facestream.pipeline.topics.Topics;
+import io.facestream.schema.FrameResult;
 import io.facestream.schema.Match;
 import io.facestream.services.allinone.EmbeddedPipeline;
 import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
-import io.facestream.services.matcher.kafka.RecentMatches;
 import io.facestream.vision.decode.DecodeLimits;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecoder;
@@ -20,14 +25,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -36,14 +47,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import reactor.core.Disposable;
 
 /**
  * {@code bench pipeline}: end-to-end throughput and latency of the all-in-one mode on 640×480 JPEG frames (the
  * demo photos, 1–5 faces each). Throughput: the cameras publish as fast as the broker takes them. Latency:
  * from a frame's capture time (set when the camera publishes it) to the match of its last face, measured in
- * a second run paced at half the measured throughput, so it shows processing time rather than queueing.
- * Beside it, the detector's standalone rate on the same frames: the slowest stage.
+ * a second run paced at half the measured throughput, so it shows processing time rather than queueing. A frame is
+ * done when its frame result is in and every face it sent on has its match. Beside it, the detector and the
+ * embedder each alone on the same frames in the same process, and the slower of the two.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "End-to-end frames/s and p50/p99 latency with 1 and 4 cameras, and the slowest stage alone.")
@@ -72,14 +83,17 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
             Path dir = Files.createDirectories(dataDir).resolve("run-" + cameras + "-" + System.nanoTime());
             try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(dir, modelDir, 0, 0, java.util.Map.of())) {
                 if (cameras == 1) {
-                    out.printf(Locale.ROOT, "detector_alone_fps=%.1f%n", detectorAlone(pipeline, jpegs));
+                    StagesAlone alone = stagesAlone(pipeline, jpegs);
+                    out.printf(Locale.ROOT, "detector_alone_fps=%.1f%nembedder_alone_fps=%.1f faces_per_frame=%.2f%n",
+                            alone.detectorFps(), alone.embedderFps(), alone.facesPerFrame());
+                    out.printf(Locale.ROOT, "slowest_stage_fps=%.1f%nstages_in_turn_fps=%.1f%n", alone.slowestFps(),
+                            alone.inTurnFps());
+                    Result flood = run(pipeline, cameras, jpegs, 1000);
+                    out.printf(Locale.ROOT, "pipeline_share_of_slowest_stage=%.2f%n", flood.fps() / alone.slowestFps());
+                    report(out, pipeline, cameras, jpegs, flood);
+                } else {
+                    report(out, pipeline, cameras, jpegs, run(pipeline, cameras, jpegs, 1000));
                 }
-                Result flood = run(pipeline, cameras, jpegs, 1000);
-                Result paced = run(pipeline, cameras, jpegs, flood.fps() / 2 / cameras);
-                out.printf(Locale.ROOT, "cameras=%d frames=%d pipeline_fps=%.1f paced_fps=%.1f latency_p50_ms=%d"
-                        + " latency_p99_ms=%d%n", cameras, flood.frames(), flood.fps(), paced.fps(), paced.p50(),
-                        paced.p99());
-                out.flush();
             } finally {
                 Directories.deleteRecursively(dir);
             }
@@ -87,63 +101,142 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
         return 0;
     }
 
+    private void report(PrintWriter out, EmbeddedPipeline pipeline, int cameras, List<byte[]> jpegs, Result flood)
+            throws Exception {
+        Result paced = run(pipeline, cameras, jpegs, flood.fps() / 2 / cameras);
+        out.printf(Locale.ROOT, "cameras=%d frames=%d pipeline_fps=%.1f paced_fps=%.1f latency_p50_ms=%d"
+                + " latency_p99_ms=%d%n", cameras, flood.frames(), flood.fps(), paced.fps(), paced.p50(), paced.p99());
+        out.flush();
+    }
 
     private record Result(int frames, double fps, long p50, long p99) {
     }
 
+    /**
+     * Publishes the frames and waits until each is done: its frame result is in and, when it had faces, one match
+     * per face it sent on. Latency: from capture to the later of the frame result and its last match.
+     */
     private Result run(EmbeddedPipeline pipeline, int cameras, List<byte[]> jpegs, double fpsPerCamera)
             throws Exception {
-        ConcurrentHashMap<String, Long> lastMatchAt = new ConcurrentHashMap<>(); // frameId → latency ms
-        ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
-        Disposable d = pipeline.context().getBean(RecentMatches.class).live().subscribe((Match m) -> {
-            long latency = m.getMatchedAt().toEpochMilli() - m.getCapturedAt().toEpochMilli();
-            lastMatchAt.merge(m.getFrameId(), latency, Math::max);
-            seen.put(m.getFrameId(), System.nanoTime());
-        });
+        Topics topics = new Topics(4);
         int perCamera = Math.max(1, frames / cameras);
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(cameras);
-        List<Future<Long>> sent = new ArrayList<>();
-        for (int c = 0; c < cameras; c++) {
-            String id = "bench-cam-" + c;
-            sent.add(pool.submit(() -> {
-                try (CameraAgent agent = new CameraAgent(id, pipeline.kafka(ServicePrincipal.CAMERA), new Topics(4),
-                        Clock.systemUTC()); FrameSource source = cycle(jpegs, perCamera)) {
-                    return agent.stream(source, fpsPerCamera, f -> { });
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                pipeline.kafka().follower(KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (Topic<?> t : List.of(topics.frameResults(), topics.matches())) {
+                for (int p = 0; p < t.partitions(); p++) {
+                    partitions.add(new TopicPartition(t.name(), p));
                 }
-            }));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before any frame is sent
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(cameras);
+            List<Future<Long>> sent = new ArrayList<>();
+            for (int c = 0; c < cameras; c++) {
+                String id = "bench-cam-" + c;
+                sent.add(pool.submit(() -> {
+                    try (CameraAgent agent = new CameraAgent(id, pipeline.kafka(ServicePrincipal.CAMERA), topics,
+                            Clock.systemUTC()); FrameSource source = cycle(jpegs, perCamera)) {
+                        return agent.stream(source, fpsPerCamera, f -> { });
+                    }
+                }));
+            }
+            Map<String, Frame> byId = new HashMap<>();
+            long total = -1;
+            long done = 0;
+            long lastDoneAt = start;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while ((total < 0 || done < total) && System.nanoTime() < deadline) {
+                if (total < 0 && sent.stream().allMatch(Future::isDone)) {
+                    total = 0;
+                    for (Future<Long> f : sent) {
+                        total += f.get();
+                    }
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    Frame f;
+                    if (r.topic().equals(topics.frameResults().name())) {
+                        FrameResult result = topics.frameResults().decode(r.value());
+                        f = byId.computeIfAbsent(result.getFrameId(), k -> new Frame());
+                        f.capturedAt = result.getCapturedAt().toEpochMilli();
+                        f.expected = result.getFaceCount();
+                        f.lastAt = Math.max(f.lastAt, r.timestamp());
+                    } else {
+                        Match m = topics.matches().decode(r.value());
+                        f = byId.computeIfAbsent(m.getFrameId(), k -> new Frame());
+                        f.capturedAt = m.getCapturedAt().toEpochMilli();
+                        f.matched++;
+                        f.lastAt = Math.max(f.lastAt, m.getMatchedAt().toEpochMilli());
+                    }
+                    if (!f.done && f.expected >= 0 && f.matched >= f.expected) {
+                        f.done = true;
+                        done++;
+                        lastDoneAt = System.nanoTime();
+                    }
+                }
+            }
+            pool.shutdown();
+            long[] lat = byId.values().stream().filter(f -> f.done).mapToLong(f -> f.lastAt - f.capturedAt).sorted()
+                    .toArray();
+            return new Result(lat.length, lat.length / ((lastDoneAt - start) / 1e9), percentile(lat, 0.50),
+                    percentile(lat, 0.99));
         }
-        long total = 0;
-        for (Future<Long> f : sent) {
-            total += f.get();
-        }
-        pool.shutdown();
-        // every bench frame shows a face, so every frame gets at least one match
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (lastMatchAt.size() < total && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        long end = seen.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
-        d.dispose();
-        long[] lat = lastMatchAt.values().stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Result(lat.length, lat.length / ((end - start) / 1e9), percentile(lat, 0.50), percentile(lat, 0.99));
+    }
+
+    /** One frame's progress through the pipeline. */
+    private static final class Frame {
+        long capturedAt;
+        int expected = -1;
+        int matched;
+        long lastAt;
+        boolean done;
     }
 
     private static long percentile(long[] sorted, double q) {
         return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
-    private double detectorAlone(EmbeddedPipeline pipeline, List<byte[]> jpegs) throws Exception {
+    /**
+     * The detector (decode, MTCNN, alignment) and the embedder (MobileFaceNet on those faces, batches of 32) each
+     * alone on the same frames, in the pipeline's own process with its models.
+     */
+    private record StagesAlone(double detectorFps, double embedderFps, double facesPerFrame) {
+
+        double slowestFps() {
+            return Math.min(detectorFps, embedderFps);
+        }
+
+        /** The rate if the stages took turns on the machine: 1 / (sum of per-frame costs). */
+        double inTurnFps() {
+            return 1 / (1 / detectorFps + 1 / embedderFps);
+        }
+    }
+
+    private StagesAlone stagesAlone(EmbeddedPipeline pipeline, List<byte[]> jpegs) throws Exception {
         FaceModels models = pipeline.context().getBean(FaceModels.class);
         MtcnnDetector detector = new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT.withMinFaceSize(40));
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
+        List<Mat> aligned = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < frames; i++) {
             try (DecodedImage image = decoder.decode(jpegs.get(i % jpegs.size()))) {
-                detector.detect(image.rgb());
+                for (DetectedFace face : detector.detect(image.rgb())) {
+                    aligned.add(FaceAnalyzer.align(image.rgb(), face).crop());
+                }
             }
         }
-        return frames / ((System.nanoTime() - start) / 1e9);
+        double detectorFps = frames / ((System.nanoTime() - start) / 1e9);
+        FaceEmbedder embedder = new FaceEmbedder(models.mobileFaceNet(), 32);
+        embedder.embed(aligned); // untimed: the first call of each batch shape plans it
+        start = System.nanoTime();
+        embedder.embed(aligned);
+        double embedderFps = frames / ((System.nanoTime() - start) / 1e9);
+        double facesPerFrame = (double) aligned.size() / frames;
+        aligned.forEach(Mat::release);
+        return new StagesAlone(detectorFps, embedderFps, facesPerFrame);
     }
 
     private static FrameSource cycle(List<byte[]> jpegs, int count) {
