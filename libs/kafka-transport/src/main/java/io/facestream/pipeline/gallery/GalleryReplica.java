@@ -35,7 +35,7 @@ public final class GalleryReplica implements AutoCloseable, Monitored {
 
     private static final Logger LOG = LoggerFactory.getLogger(GalleryReplica.class);
     /** The matcher's replica, as {@code /health} names it. */
-    public static final String NAME = "gallery-replica";
+    private static final String NAME = "gallery-replica";
 
     private final GalleryState state;
     private final Topics topics;
