@@ -17,7 +17,9 @@ import io.facestream.services.allinone.EmbeddedPipeline;
 import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
 import io.facestream.services.ingest.camera.ImageFolderSource;
-import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.facestream.core.gallery.NewIdentity;
+import io.facestream.pipeline.gallery.GalleryRecords;
+import io.facestream.pipeline.gallery.GalleryWriter;
 import io.facestream.services.matcher.kafka.RecentMatches;
 import io.facestream.vision.decode.DecodeLimits;
 import io.facestream.vision.decode.DecodedImage;
@@ -26,11 +28,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -198,10 +199,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String newIdentity(GalleryWriter writer, String name) {
-        String id = UUID.randomUUID().toString();
-        writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(name).setMetadata(Map.of())
-                .setCreatedAt(java.time.Instant.now()).build());
-        return id;
+        Identity identity = GalleryRecords.identity(NewIdentity.named(name), Instant.now());
+        writer.putIdentity(identity);
+        return identity.getIdentityId();
     }
 
     private static boolean enrollOne(Enroller enroller, GalleryWriter writer, String id, byte[] image, Path origin) {

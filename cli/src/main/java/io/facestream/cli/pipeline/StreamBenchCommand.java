@@ -19,7 +19,9 @@ import io.facestream.services.ingest.camera.CameraAgent;
 import io.facestream.services.ingest.camera.FrameSource;
 import io.facestream.services.ingest.camera.ImageFolderSource;
 import io.facestream.services.matcher.enroll.ActiveEnroller;
-import io.facestream.services.matcher.kafka.GalleryWriter;
+import io.facestream.core.gallery.NewIdentity;
+import io.facestream.pipeline.gallery.GalleryRecords;
+import io.facestream.pipeline.gallery.GalleryWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -233,11 +235,11 @@ public final class StreamBenchCommand implements Callable<Integer> {
         Enroller enroller = pipeline.context().getBean(ActiveEnroller.class).current();
         GalleryWriter writer = pipeline.context().getBean(GalleryWriter.class);
         for (Path person : enroll) {
-            String id = UUID.randomUUID().toString();
-            String name = person.getFileName().toString();
-            writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(name).setMetadata(Map.of())
-                    .setCreatedAt(Instant.now()).build());
-            names.put(id, name);
+            Identity identity = GalleryRecords.identity(NewIdentity.named(person.getFileName().toString()),
+                    Instant.now());
+            String id = identity.getIdentityId();
+            writer.putIdentity(identity);
+            names.put(id, identity.getDisplayName());
             try (Stream<Path> photos = Files.list(person)) {
                 for (Path photo : photos.filter(ImageFolderSource::isImage).sorted().toList()) {
                     try {

@@ -1,5 +1,6 @@
 package io.facestream.pipeline.enroll;
 
+import io.facestream.core.gallery.GalleryKey;
 import io.facestream.core.quality.FaceQuality;
 import io.facestream.core.quality.QualityConfig;
 import io.facestream.core.quality.QualityGate;
@@ -12,6 +13,7 @@ import io.facestream.inference.degrade.LowResolution;
 import io.facestream.inference.embedding.MobileFaceNet;
 import io.facestream.inference.evaluation.PairEvaluation;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.gallery.GalleryRecords;
 import io.facestream.schema.GallerySample;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
@@ -20,10 +22,7 @@ import io.facestream.vision.encode.PngEncoder;
 import io.facestream.vision.quality.Sharpness;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.opencv.core.Mat;
 
 /**
@@ -108,12 +107,7 @@ public final class Enroller {
     }
 
     private GallerySample sample(String identityId, float[] embedding, Mat crop) {
-        List<Float> vector = new ArrayList<>(embedding.length);
-        for (float v : embedding) {
-            vector.add(v);
-        }
-        return GallerySample.newBuilder().setIdentityId(identityId).setSampleId(UUID.randomUUID().toString())
-                .setVector(vector).setModelVersion(modelVersion).setSourceFaceId(null)
-                .setEnrolledAt(clock.instant()).setAlignedCrop(ByteBuffer.wrap(PngEncoder.rgb(crop))).build();
+        return GalleryRecords.sample(GalleryKey.newSample(identityId), embedding, modelVersion, null,
+                ByteBuffer.wrap(PngEncoder.rgb(crop)), clock.instant());
     }
 }

@@ -2,6 +2,7 @@ package io.facestream.galleryindex.hnsw;
 
 import io.facestream.core.gallery.ExactGalleryIndex.SampleVisitor;
 import io.facestream.core.gallery.GalleryIndex;
+import io.facestream.core.gallery.GalleryKey;
 import io.facestream.core.similarity.VectorSimilarity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -445,8 +446,9 @@ public final class HnswGalleryIndex implements GalleryIndex, AutoCloseable {
         }
     }
 
+    /** The document's key: the sample's gallery key, unique across identities. */
     private static String key(String identityId, String sampleId) {
-        return identityId + "/" + sampleId;
+        return GalleryKey.of(identityId, sampleId).toString();
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.pipeline.embed.CropEmbedder;
 import io.facestream.pipeline.follow.TopicFollower;
+import io.facestream.pipeline.gallery.GallerySamples;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.BoundingBox;
@@ -84,7 +85,7 @@ class GalleryMigrationTest {
 
                 CropEmbedder v1 = new CropEmbedder(new FaceEmbedder(SharedModels.get().mobileFaceNet(), 8), "v1");
                 List<String> told = new CopyOnWriteArrayList<>();
-                GalleryMigration.Listener listener = new GalleryMigration.Listener() {
+                GallerySamples.Listener listener = new GallerySamples.Listener() {
                     @Override
                     public void enrolled(GallerySample sample) {
                         told.add("enrolled " + sample.getIdentityId() + "/" + sample.getSampleId());

@@ -1,7 +1,7 @@
 package io.facestream.matching.topology;
 
 import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.deadletter.RejectedRecordException;

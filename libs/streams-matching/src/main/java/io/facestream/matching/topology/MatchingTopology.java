@@ -1,6 +1,6 @@
 package io.facestream.matching.topology;
 
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.topics.Topics;
 import java.time.Clock;

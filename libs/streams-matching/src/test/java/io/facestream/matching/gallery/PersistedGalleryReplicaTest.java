@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facestream.galleryindex.hnsw.HnswGalleryStore;
+import io.facestream.pipeline.gallery.GalleryReplica;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.galleryindex.hnsw.HnswSettings;
 import io.facestream.galleryindex.synthetic.FaceLikeGallery;
 import io.facestream.kafka.embedded.EmbeddedKafka;

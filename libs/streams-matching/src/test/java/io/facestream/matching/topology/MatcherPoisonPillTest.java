@@ -1,5 +1,6 @@
 package io.facestream.matching.topology;
 
+import io.facestream.core.gallery.GalleryKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
 import io.facestream.matching.errors.StreamsDeadLetters;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.deadletter.DeadLetterListener;
 import io.facestream.pipeline.topics.Topics;
@@ -96,10 +97,10 @@ class MatcherPoisonPillTest {
         GalleryView gallery = new GalleryView(4);
         for (int i = 0; i < 5; i++) {
             String id = "huge-" + i;
-            gallery.applySample(id + "/s", sample(id, "A", new float[] {0.6f, 0.8f, 0, 0}));
+            gallery.applySample(GalleryKey.of(id, "s"), sample(id, "A", new float[] {0.6f, 0.8f, 0, 0}));
             gallery.applyIdentity(id, identity(id, HUGE_NAME + i));
         }
-        gallery.applySample("alice/s", sample("alice", "A", ALICE));
+        gallery.applySample(GalleryKey.of("alice", "s"), sample("alice", "A", ALICE));
         gallery.applyIdentity("alice", identity("alice", "Alice"));
         KafkaStreams streams = streams("huge-names", state, gallery, new Properties(), DeadLetterListener.NONE);
         try {
@@ -125,7 +126,7 @@ class MatcherPoisonPillTest {
         // Under exactly-once a record the producer refuses fails the transaction whatever the handlers say, so the
         // topology must never hand it one: an embedding with a 300 KB face id would make a 300 KB match.
         GalleryView gallery = new GalleryView(4);
-        gallery.applySample("alice/s", sample("alice", "A", ALICE));
+        gallery.applySample(GalleryKey.of("alice", "s"), sample("alice", "A", ALICE));
         gallery.applyIdentity("alice", identity("alice", "Alice"));
         Map<String, Integer> counted = new ConcurrentHashMap<>();
         DeadLetterListener count = (stage, reason) -> counted.merge(stage + "/" + reason, 1, Integer::sum);

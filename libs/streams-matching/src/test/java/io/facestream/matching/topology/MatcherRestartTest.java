@@ -1,5 +1,6 @@
 package io.facestream.matching.topology;
 
+import io.facestream.core.gallery.GalleryKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
-import io.facestream.matching.gallery.GalleryReplica;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryReplica;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.core.track.TrackDecision;
@@ -254,8 +255,8 @@ class MatcherRestartTest {
 
     private static GalleryView aliceAndBob() {
         GalleryView g = new GalleryView(4);
-        g.applySample("alice/s1", sample("alice", "s1", ALICE));
-        g.applySample("bob/s1", sample("bob", "s1", BOB));
+        g.applySample(GalleryKey.of("alice", "s1"), sample("alice", "s1", ALICE));
+        g.applySample(GalleryKey.of("bob", "s1"), sample("bob", "s1", BOB));
         g.applyIdentity("alice", identity("alice", "Alice"));
         g.applyIdentity("bob", identity("bob", "Bob"));
         return g;

@@ -1,11 +1,12 @@
 package io.facestream.matching.topology;
 
+import io.facestream.core.gallery.GalleryKey;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.Candidate;
@@ -268,7 +269,7 @@ class MatchingTopologyTest {
         for (double x : vector) {
             values.add((float) x);
         }
-        gallery.applySample(GalleryView.key(identity, sampleId), GallerySample.newBuilder().setIdentityId(identity)
+        gallery.applySample(GalleryKey.of(identity, sampleId), GallerySample.newBuilder().setIdentityId(identity)
                 .setSampleId(sampleId).setVector(values).setModelVersion(model).setEnrolledAt(NOW).build());
     }
 

@@ -1,5 +1,6 @@
 package io.facestream.matching.topology;
 
+import io.facestream.core.gallery.GalleryKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facestream.core.track.FaceTracker;
 import io.facestream.core.track.Track;
 import io.facestream.core.track.TrackerConfig;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.schema.BoundingBox;
 import io.facestream.schema.Decision;
@@ -233,7 +234,7 @@ class TrackingTopologyTest {
         for (double x : vector) {
             values.add((float) x);
         }
-        gallery.applySample(GalleryView.key(identity, "s1"), GallerySample.newBuilder().setIdentityId(identity)
+        gallery.applySample(GalleryKey.of(identity, "s1"), GallerySample.newBuilder().setIdentityId(identity)
                 .setSampleId("s1").setVector(values).setModelVersion("A").setEnrolledAt(NOW).build());
         gallery.applyIdentity(identity, Identity.newBuilder().setIdentityId(identity)
                 .setDisplayName(Character.toUpperCase(identity.charAt(0)) + identity.substring(1)).setCreatedAt(NOW)

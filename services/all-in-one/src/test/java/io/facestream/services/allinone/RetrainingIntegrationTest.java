@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.inference.testing.SharedData;
 import io.facestream.inference.testing.TestModels;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.model.ActiveModelFollower;

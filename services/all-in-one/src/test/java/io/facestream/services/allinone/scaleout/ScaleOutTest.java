@@ -10,7 +10,7 @@ import io.facestream.inference.testing.SharedData;
 import io.facestream.kafka.embedded.EmbeddedKafka;
 import io.facestream.kafka.embedded.EmbeddedKafkaConfig;
 import io.facestream.kafka.topics.TopicCreator;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryRecords;
 import io.facestream.pipeline.deadletter.DeadLetter;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.kafka.KafkaClientSettings;
@@ -161,7 +161,7 @@ class ScaleOutTest {
                         .setIdentityId(id).setDisplayName(id).setCreatedAt(Instant.now()).build()));
                 for (Path photo : photos.subList(0, 2)) {
                     GallerySample s = enroller.enroll(id, Files.readAllBytes(photo)).sample();
-                    send(TOPICS.gallery().name(), GalleryView.key(id, s.getSampleId()), TOPICS.gallery().encode(s));
+                    send(TOPICS.gallery().name(), GalleryRecords.key(s).toString(), TOPICS.gallery().encode(s));
                 }
                 for (Path probe : photos.subList(2, photos.size())) {
                     probes.add(probe);

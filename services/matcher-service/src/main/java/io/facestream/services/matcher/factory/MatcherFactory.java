@@ -3,11 +3,12 @@ package io.facestream.services.matcher.factory;
 import io.facestream.core.gallery.GalleryIndexStore;
 import io.facestream.galleryindex.hnsw.HnswGalleryStore;
 import io.facestream.inference.embedding.MobileFaceNet;
-import io.facestream.matching.gallery.GalleryReplica;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryReplica;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
 import io.facestream.matching.topology.CameraSettingsReplica;
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.gallery.GalleryWriter;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
 import io.facestream.services.matcher.config.GalleryIndexConfig;
@@ -42,6 +43,13 @@ public class MatcherFactory {
             throw new IllegalStateException("gallery replica did not catch up within 60 s");
         }
         return replica;
+    }
+
+    /** Writes identities and samples; each write returns once this instance's view shows it (read your writes). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    GalleryWriter galleryWriter(PipelineConfig config, Topics topics, GalleryView view) {
+        return new GalleryWriter(config.kafka(ServicePrincipal.MATCHER), topics, view);
     }
 
     /**

@@ -3,7 +3,7 @@ package io.facestream.services.matcher.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.facestream.clusters.density.ClusterView;
 import io.facestream.clusters.density.UnknownFace;
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.services.common.security.Roles;
 import io.facestream.services.matcher.clusters.UnknownClusterFollower;
 import io.micronaut.core.annotation.Nullable;

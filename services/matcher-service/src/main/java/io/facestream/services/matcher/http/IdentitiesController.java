@@ -1,6 +1,9 @@
 package io.facestream.services.matcher.http;
 
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.core.gallery.GalleryKey;
+import io.facestream.pipeline.gallery.GalleryRecords;
+import io.facestream.pipeline.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryWriter;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
 import io.facestream.pipeline.enroll.Enroller;
 import io.facestream.pipeline.enroll.Enrollment;
@@ -17,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.facestream.services.matcher.kafka.GalleryWriter;
 import io.facestream.services.matcher.search.HistoryFeed;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.security.annotation.Secured;
@@ -37,9 +39,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Enrollment: who is in the gallery, with which photos; erasure on delete. */
 @Controller("/api/v1/identities")
@@ -109,9 +109,10 @@ public class IdentitiesController {
         if (problem.isPresent()) {
             return HttpResponse.badRequest(new Problem(problem.get()));
         }
-        String id = UUID.randomUUID().toString();
-        writer.putIdentity(Identity.newBuilder().setIdentityId(id).setDisplayName(body.name().strip())
-                .setMetadata(Map.of()).setCreatedAt(clock.instant()).build());
+        Identity identity = GalleryRecords.identity(
+                io.facestream.core.gallery.NewIdentity.named(body.name()), clock.instant());
+        String id = identity.getIdentityId();
+        writer.putIdentity(identity);
         LOG.info("identity {} created by {}", id, ActingOperator.describe(caller.getName(), onBehalfOf));
         return HttpResponse.created(new Created(id));
     }
@@ -144,9 +145,8 @@ public class IdentitiesController {
                 return HttpResponse.badRequest(new Problem("'alignedCrop' is not base64"));
             }
         }
-        GallerySample sample = GallerySample.newBuilder().setIdentityId(id).setSampleId(UUID.randomUUID().toString())
-                .setVector(body.vector()).setModelVersion(body.modelVersion()).setSourceFaceId(body.sourceFaceId())
-                .setEnrolledAt(clock.instant()).setAlignedCrop(crop).build();
+        GallerySample sample = GalleryRecords.sample(GalleryKey.newSample(id), body.vector(), body.modelVersion(),
+                body.sourceFaceId(), crop, clock.instant());
         writer.putSample(sample);
         LOG.info("sample {} of {} (face {}) added by {}", sample.getSampleId(), id, body.sourceFaceId(),
                 ActingOperator.describe(caller.getName(), onBehalfOf));
@@ -227,7 +227,7 @@ public class IdentitiesController {
         if (gallery.identity(id).isEmpty() && gallery.sampleKeys(id).isEmpty()) {
             return HttpResponse.notFound(new Problem("no identity " + id));
         }
-        writer.erase(id);
+        writer.erase(id, gallery.sampleKeys(id));
         // The history erases the person when it reads their tombstone; answer once this instance's has.
         history.sync();
         return HttpResponse.noContent();

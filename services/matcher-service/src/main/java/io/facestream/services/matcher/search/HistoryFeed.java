@@ -1,6 +1,6 @@
 package io.facestream.services.matcher.search;
 
-import io.facestream.matching.gallery.GalleryView;
+import io.facestream.pipeline.gallery.GalleryRecords;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.health.LoopStatus;
@@ -185,7 +185,7 @@ public class HistoryFeed implements Monitored {
         for (int i = 0; i < v.length; i++) {
             v[i] = s.getVector().get(i);
         }
-        samples.put(GalleryView.key(s.getIdentityId(), s.getSampleId()), s.getIdentityId(),
+        samples.put(GalleryRecords.key(s).toString(), s.getIdentityId(),
                 new QueryVector(s.getModelVersion(), v));
     }
 

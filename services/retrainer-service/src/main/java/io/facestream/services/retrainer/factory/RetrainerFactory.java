@@ -11,6 +11,7 @@ import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.pipeline.access.ServicePrincipal;
 import io.facestream.pipeline.model.ActiveModelFollower;
 import io.facestream.pipeline.deadletter.RejectedRecordException;
+import io.facestream.pipeline.gallery.GallerySamples;
 import io.facestream.pipeline.model.ModelAnnouncer;
 import io.facestream.pipeline.model.ModelCatalog;
 import io.facestream.pipeline.model.ModelKeys;
@@ -93,7 +94,7 @@ public class RetrainerFactory {
             throws InterruptedException {
         // The one read of the gallery also feeds the dataset: enrollment crops are labelled faces, and
         // erasures are known (caught up) before any label is applied.
-        return new GalleryMigration(pipeline.kafka(ServicePrincipal.RETRAINER), topics, new GalleryMigration.Listener() {
+        return new GalleryMigration(pipeline.kafka(ServicePrincipal.RETRAINER), topics, new GallerySamples.Listener() {
             @Override
             public void enrolled(GallerySample sample) {
                 try {

@@ -1,8 +1,10 @@
-package io.facestream.matching.gallery;
+package io.facestream.pipeline.gallery;
 
 import io.facestream.core.gallery.GalleryIndex;
-import io.facestream.core.gallery.GalleryIndexStore;
 import io.facestream.core.gallery.GalleryIndex.ScoredIdentity;
+import io.facestream.core.gallery.GalleryIndexStore;
+import io.facestream.core.gallery.GalleryKey;
+import io.facestream.core.gallery.GalleryLedger;
 import io.facestream.schema.GallerySample;
 import io.facestream.schema.Identity;
 import java.util.List;
@@ -19,14 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * come from a {@link GalleryIndexStore}: exact and in memory by default, or persisted HNSW indexes that a
  * restart reopens, so the replica replays only the gallery records newer than their last commit.
  */
-public final class GalleryView {
+public final class GalleryView implements GalleryState {
 
     private final GalleryIndexStore store;
     private final Map<String, GalleryIndex> byModel = new ConcurrentHashMap<>();
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> sampleKeys = new ConcurrentHashMap<>();
-    /** Identities whose tombstone was seen: ids are never reused, so their samples stay out on any replay order. */
-    private final Set<String> erased = ConcurrentHashMap.newKeySet();
+    /** Each sample's model version, by key; keeps erased identities out on any replay order. */
+    private final GalleryLedger<String> samples = new GalleryLedger<>();
     private final AtomicLong version = new AtomicLong();
 
     /** Exact in-memory indexes, rebuilt from the topics on every start. */
@@ -40,52 +41,45 @@ public final class GalleryView {
         for (String modelVersion : store.persistedVersions()) {
             GalleryIndex index = store.index(modelVersion);
             byModel.put(modelVersion, index);
-            index.forEachSample((identityId, sampleId) -> sampleKeys
-                    .computeIfAbsent(identityId, id -> ConcurrentHashMap.newKeySet()).add(key(identityId, sampleId)));
+            index.forEachSample((identityId, sampleId) -> samples.put(GalleryKey.of(identityId, sampleId), modelVersion));
         }
     }
 
     /** Per gallery partition, where the replica starts reading; absent = the beginning. */
+    @Override
     public Map<Integer, Long> resumeOffsets() {
         return store.resumeOffsets();
     }
 
     /** Persists the indexes with the gallery offsets they cover (a no-op for in-memory indexes). */
+    @Override
     public void commit(Map<Integer, Long> nextOffsets) {
         store.commit(nextOffsets);
     }
 
-    /** Applies one gallery record; {@code sample == null} is a tombstone for {@code key} ("identity/sample"). */
-    public void applySample(String key, GallerySample sample) {
+    /** Applies one gallery record; {@code sample == null} is the tombstone of {@code key}. */
+    @Override
+    public void applySample(GalleryKey key, GallerySample sample) {
         if (sample == null) {
-            int slash = key.indexOf('/');
-            if (slash > 0) {
-                String identityId = key.substring(0, slash);
-                byModel.values().forEach(i -> i.removeSample(identityId, key.substring(slash + 1)));
-                sampleKeys.computeIfPresent(identityId, (id, keys) -> {
-                    keys.remove(key);
-                    return keys.isEmpty() ? null : keys;
-                });
-            }
-        } else if (!erased.contains(sample.getIdentityId())) {
-            float[] v = new float[sample.getVector().size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = sample.getVector().get(i);
-            }
+            byModel.values().forEach(i -> i.removeSample(key.identityId(), key.sampleId()));
+            samples.remove(key);
+        } else if (!samples.isErased(key.identityId())) {
+            // Into the index before the key is listed: a writer that waits for the key then finds it searchable.
             byModel.computeIfAbsent(sample.getModelVersion(), store::index)
-                    .put(sample.getIdentityId(), sample.getSampleId(), v);
-            sampleKeys.computeIfAbsent(sample.getIdentityId(), id -> ConcurrentHashMap.newKeySet()).add(key);
+                    .put(sample.getIdentityId(), sample.getSampleId(), GalleryRecords.vector(sample));
+            samples.put(key, sample.getModelVersion());
         }
         version.incrementAndGet();
     }
 
     /** Applies one identities record; a tombstone erases the person from every index. */
+    @Override
     public void applyIdentity(String identityId, Identity identity) {
         if (identity == null) {
-            erased.add(identityId);
-            identities.remove(identityId);
-            sampleKeys.remove(identityId);
+            // Out of the indexes first: a writer that waits for the person to be gone then finds nothing.
             byModel.values().forEach(i -> i.removeIdentity(identityId));
+            samples.erase(identityId);
+            identities.remove(identityId);
         } else {
             identities.put(identityId, identity);
         }
@@ -98,14 +92,9 @@ public final class GalleryView {
         return index == null ? List.of() : index.search(unitQuery, k);
     }
 
-    /** Gallery keys ("identity/sample") of an identity's samples, for erasure. */
-    public Set<String> sampleKeys(String identityId) {
-        return Set.copyOf(sampleKeys.getOrDefault(identityId, Set.of()));
-    }
-
-    /** The key of a sample on the gallery topic. */
-    public static String key(String identityId, String sampleId) {
-        return identityId + "/" + sampleId;
+    /** The keys of an identity's samples, for erasure. */
+    public Set<GalleryKey> sampleKeys(String identityId) {
+        return samples.keys(identityId);
     }
 
     public Optional<Identity> identity(String identityId) {
