@@ -96,6 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintWriter out = spec.commandLine().getOut();
+        long started = System.nanoTime();
         // A demo starts from an empty gallery; only what the pipeline itself keeps there is removed.
         Directories.deleteRecursively(dataDir.resolve("kafka"));
         Directories.deleteRecursively(dataDir.resolve("matcher-state"));
@@ -108,7 +109,10 @@ public final class DemoCommand implements Callable<Integer> {
             AtomicInteger total = new AtomicInteger();
             AtomicLong lastMatch = new AtomicLong(System.nanoTime());
             Disposable printer = pipeline.context().getBean(RecentMatches.class).live().subscribe(m -> {
-                total.incrementAndGet();
+                if (total.incrementAndGet() == 1) {
+                    System.err.printf(java.util.Locale.ROOT, "demo: first match %.1f s after start%n",
+                            (System.nanoTime() - started) / 1e9);
+                }
                 known.addAndGet(m.getDecision() == Decision.KNOWN ? 1 : 0);
                 lastMatch.set(System.nanoTime());
                 out.println(describe(m));
