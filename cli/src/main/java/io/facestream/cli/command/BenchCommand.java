@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
@@ -58,6 +59,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--reference-python", paramLabel = "SCRIPT",
+            description = "Your own Python script of the same weights, run as: python3 SCRIPT IMAGE; it prints"
+                    + " detect_ms= and embed_faces_per_s_b32= lines, compared with ours (default: print the recorded"
+                    + " reference figures).")
+    Path referencePython;
 
     @Spec
     CommandSpec spec;
@@ -115,7 +122,42 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "embed_b32_share_of_gemm_peak=%.2f%n", b32PerS * MOBILEFACENET_FLOP / (gflops * 1e9));
         crops.forEach(Mat::release);
         frame.release();
-        return 0;
+        return reference(out, detectMs, b32PerS);
+    }
+
+    /** The Python reference: the user's script when given (run after ours, not interleaved), else recorded figures. */
+    private int reference(PrintWriter out, double detectMs, double b32PerS) {
+        if (referencePython == null) {
+            out.println("reference=recorded: a plain Python/PyTorch script of the same weights on this machine took"
+                    + " 97-102 ms per 2-face 640x480 frame and 190-210 ms per 4-6-face frame, and embedded 67-73 faces/s"
+                    + " at batch 32 (issue 'Inference near the machine's limit'); --reference-python SCRIPT runs yours");
+            return 0;
+        }
+        try {
+            Map<String, Double> ref = ReferenceScript.run(referencePython, image);
+            Double refDetect = ref.get("detect_ms");
+            Double refEmbed = ref.get("embed_faces_per_s_b32");
+            if (refDetect != null) {
+                out.printf(Locale.ROOT, "reference_detect_ms=%.1f%ndetect_speedup_vs_reference=%.2f%n", refDetect,
+                        refDetect / detectMs);
+            }
+            if (refEmbed != null) {
+                out.printf(Locale.ROOT, "reference_embed_faces_per_s_b32=%.1f%nembed_speedup_vs_reference=%.2f%n",
+                        refEmbed, b32PerS / refEmbed);
+            }
+            if (refDetect == null && refEmbed == null) {
+                spec.commandLine().getErr().println("ERROR " + referencePython
+                        + " printed neither detect_ms= nor embed_faces_per_s_b32=");
+                return 1;
+            }
+            return 0;
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("ERROR reference: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     private double gemmGflops() {
