@@ -112,6 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "detect_ms=%.1f%ndetect_fps=%.1f%n", detectMs, 1000 / detectMs);
         out.printf(Locale.ROOT, "detect_pnet_ms=%.1f%ndetect_rnet_ms=%.1f%ndetect_onet_ms=%.1f%n",
                 profile.pnetMsPerFrame(), profile.rnetMsPerFrame(), profile.onetMsPerFrame());
+        out.printf(Locale.ROOT, "detect_rnet_crops=%.0f detect_onet_crops=%.0f%n", profile.rnetCropsPerFrame(),
+                profile.onetCropsPerFrame());
         out.printf(Locale.ROOT, "detect_fps_pytorch=%.1f faces_in_frame_pytorch=%d%n", 1000 / referenceMs,
                 referenceFaces);
         out.printf(Locale.ROOT, "detect_speedup_vs_pytorch=%.2f%n", referenceMs / detectMs);

@@ -18,6 +18,7 @@ import io.facestream.services.ingest.camera.FrameSource;
 import io.facestream.vision.decode.DecodeLimits;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecoder;
+import io.facestream.vision.encode.PngEncoder;
 import io.facestream.vision.tensor.ImageTensors;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,6 +89,7 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
                             alone.detectorFps(), alone.embedderFps(), alone.facesPerFrame());
                     out.printf(Locale.ROOT, "slowest_stage_fps=%.1f%nstages_in_turn_fps=%.1f%n", alone.slowestFps(),
                             alone.inTurnFps());
+                    out.printf(Locale.ROOT, "stage_ms_per_frame %s%n", alone.profile());
                     Result flood = run(pipeline, cameras, jpegs, 1000);
                     out.printf(Locale.ROOT, "pipeline_share_of_slowest_stage=%.2f%n", flood.fps() / alone.slowestFps());
                     report(out, pipeline, cameras, jpegs, flood);
@@ -200,10 +202,10 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
     }
 
     /**
-     * The detector (decode, MTCNN, alignment) and the embedder (MobileFaceNet on those faces, batches of 32) each
-     * alone on the same frames, in the pipeline's own process with its models.
+     * The detector (decode, MTCNN, alignment, PNG crops) and the embedder (PNG decode, MobileFaceNet in batches of
+     * 32) each alone on the same frames, in the pipeline's own process with its models; and where their time goes.
      */
-    private record StagesAlone(double detectorFps, double embedderFps, double facesPerFrame) {
+    private record StagesAlone(double detectorFps, double embedderFps, double facesPerFrame, String profile) {
 
         double slowestFps() {
             return Math.min(detectorFps, embedderFps);
@@ -219,24 +221,65 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
         FaceModels models = pipeline.context().getBean(FaceModels.class);
         MtcnnDetector detector = new MtcnnDetector(models.mtcnn(), MtcnnConfig.DEFAULT.withMinFaceSize(40));
         ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
-        List<Mat> aligned = new ArrayList<>();
+        List<byte[]> pngs = new ArrayList<>();
+        long decode = 0, mtcnn = 0, align = 0, png = 0;
         long start = System.nanoTime();
         for (int i = 0; i < frames; i++) {
+            long t0 = System.nanoTime();
             try (DecodedImage image = decoder.decode(jpegs.get(i % jpegs.size()))) {
-                for (DetectedFace face : detector.detect(image.rgb())) {
-                    aligned.add(FaceAnalyzer.align(image.rgb(), face).crop());
+                long t1 = System.nanoTime();
+                List<DetectedFace> faces = detector.detect(image.rgb());
+                long t2 = System.nanoTime();
+                decode += t1 - t0;
+                mtcnn += t2 - t1;
+                for (DetectedFace face : faces) {
+                    long a0 = System.nanoTime();
+                    Mat crop = FaceAnalyzer.align(image.rgb(), face).crop();
+                    long a1 = System.nanoTime();
+                    pngs.add(PngEncoder.rgb(crop));
+                    crop.release();
+                    align += a1 - a0;
+                    png += System.nanoTime() - a1;
                 }
             }
         }
         double detectorFps = frames / ((System.nanoTime() - start) / 1e9);
         FaceEmbedder embedder = new FaceEmbedder(models.mobileFaceNet(), 32);
-        embedder.embed(aligned); // untimed: the first call of each batch shape plans it
+        ImageDecoder crops = new ImageDecoder(DecodeLimits.defaults());
+        List<Mat> aligned = new ArrayList<>();
+        embedBatch(embedder, crops, pngs, aligned); // untimed: the first call of each batch shape plans it
         start = System.nanoTime();
-        embedder.embed(aligned);
-        double embedderFps = frames / ((System.nanoTime() - start) / 1e9);
-        double facesPerFrame = (double) aligned.size() / frames;
-        aligned.forEach(Mat::release);
-        return new StagesAlone(detectorFps, embedderFps, facesPerFrame);
+        long pngDecode = embedBatch(embedder, crops, pngs, aligned);
+        long embedderNanos = System.nanoTime() - start;
+        double embedderFps = frames / (embedderNanos / 1e9);
+        double facesPerFrame = (double) pngs.size() / frames;
+        String profile = String.format(Locale.ROOT, "decode=%.1f mtcnn=%.1f align=%.1f png_encode=%.1f png_decode=%.1f"
+                + " embed=%.1f", decode / 1e6 / frames, mtcnn / 1e6 / frames, align / 1e6 / frames, png / 1e6 / frames,
+                pngDecode / 1e6 / frames, (embedderNanos - pngDecode) / 1e6 / frames);
+        return new StagesAlone(detectorFps, embedderFps, facesPerFrame, profile);
+    }
+
+    /** Decodes the PNG crops and embeds them as the embedder stage does; returns the nanoseconds spent decoding. */
+    private static long embedBatch(FaceEmbedder embedder, ImageDecoder decoder, List<byte[]> pngs, List<Mat> aligned)
+            throws Exception {
+        long decoding = 0;
+        List<DecodedImage> images = new ArrayList<>();
+        try {
+            for (int from = 0; from < pngs.size(); from += 32) {
+                aligned.clear();
+                long t0 = System.nanoTime();
+                for (byte[] png : pngs.subList(from, Math.min(pngs.size(), from + 32))) {
+                    DecodedImage image = decoder.decode(png);
+                    images.add(image);
+                    aligned.add(image.rgb());
+                }
+                decoding += System.nanoTime() - t0;
+                embedder.embed(aligned);
+            }
+        } finally {
+            images.forEach(DecodedImage::close);
+        }
+        return decoding;
     }
 
     private static FrameSource cycle(List<byte[]> jpegs, int count) {

@@ -63,7 +63,7 @@ public final class MtcnnDetector {
         long t2 = System.nanoTime();
         List<DetectedFace> faces = refined.isEmpty() ? List.of() : output(rgb, refined);
         if (profile != null) {
-            profile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
+            profile.add(t1 - t0, t2 - t1, System.nanoTime() - t2, proposals.size(), refined.size());
         }
         return faces;
     }
