@@ -33,10 +33,11 @@ public final class NonMaxSuppression {
         if (boxes.size() != scores.length) {
             throw new IllegalArgumentException(boxes.size() + " boxes but " + scores.length + " scores");
         }
-        int n = scores.length;
-        if (threshold <= 0) {
-            return everyPair(boxes, scores, threshold, overlap); // disjoint boxes count too: no pruning possible
+        if (!(threshold > 0 && threshold <= 1)) {
+            // At 0 disjoint boxes would count as overlapping, and the sweep below skips them.
+            throw new IllegalArgumentException("overlap threshold must be in (0, 1], got " + threshold);
         }
+        int n = scores.length;
         // For one box i, each later box j is judged on its own (only i and j can be deleted by that comparison), so
         // the order of the j's does not matter and boxes that cannot intersect i can be skipped: a sweep over the
         // boxes sorted by x1 visits only those whose x range can meet i's. Same result as every pair, without the
@@ -71,26 +72,6 @@ public final class NonMaxSuppression {
             }
         }
         return IntStream.range(0, n).filter(i -> !deleted[i]).toArray();
-    }
-
-    /** The plain pairwise loop, for a threshold of 0 where every pair overlaps enough. */
-    private static int[] everyPair(List<BoundingBox> boxes, double[] scores, double threshold, Overlap overlap) {
-        boolean[] deleted = new boolean[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            if (deleted[i]) {
-                continue;
-            }
-            for (int j = i + 1; j < scores.length; j++) {
-                if (!deleted[j] && overlap(boxes.get(i), boxes.get(j), overlap) >= threshold) {
-                    if (scores[i] > scores[j]) {
-                        deleted[j] = true;
-                    } else {
-                        deleted[i] = true;
-                    }
-                }
-            }
-        }
-        return IntStream.range(0, scores.length).filter(i -> !deleted[i]).toArray();
     }
 
     /** The first index whose value is at least {@code value} in an ascending array. */

@@ -69,6 +69,16 @@ class NonMaxSuppressionTest {
         }
     }
 
+    @Test
+    void refusesAThresholdOutsideZeroToOne() {
+        List<BoundingBox> boxes = List.of(a, far);
+        double[] scores = {0.9, 0.8};
+        for (double t : new double[] {0, -0.1, 1.5, Double.NaN}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> NonMaxSuppression.select(boxes, scores, t, Overlap.UNION), "threshold " + t);
+        }
+    }
+
     /** The plain O(n²) definition, as it was before the sweep. */
     private static int[] everyPair(List<BoundingBox> boxes, double[] scores, double threshold, Overlap overlap) {
         boolean[] deleted = new boolean[scores.length];
