@@ -55,6 +55,11 @@ public final class ModelOptions {
         return models;
     }
 
+    /** Intra-op threads of each TFLite interpreter (--detector-threads). */
+    public int detectorThreads() {
+        return detectorThreads;
+    }
+
     /** The model directory (--model-dir). */
     public Path modelDir() {
         return modelDir;

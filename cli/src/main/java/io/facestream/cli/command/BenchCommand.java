@@ -11,6 +11,7 @@ import io.facestream.inference.analysis.AlignedFace;
 import io.facestream.inference.analysis.FaceAnalyzer;
 import io.facestream.inference.embedding.FaceEmbedder;
 import io.facestream.inference.mtcnn.DetectionProfile;
+import io.facestream.inference.mtcnn.MtcnnCost;
 import io.facestream.inference.mtcnn.MtcnnDetector;
 import io.facestream.vision.decode.DecodedImage;
 import io.facestream.vision.decode.ImageDecodeException;
@@ -122,6 +123,15 @@ public final class BenchCommand implements Callable<Integer> {
                 32_000 / b32OnePassMs, FaceEmbedder.CPU_PASS);
         out.printf(Locale.ROOT, "gemm_gflops=%.1f%n", gflops);
         out.printf(Locale.ROOT, "embed_b32_share_of_gemm_peak=%.2f%n", b32PerS * MOBILEFACENET_FLOP / (gflops * 1e9));
+        // The detector runs on --detector-threads cores (one by default), the GEMM peak on all of them: its share
+        // of the peak is therefore at most threads / cores.
+        double detectFlop = 2.0 * MtcnnCost.frameMac(640, 480, detector.config(), profile.rnetCropsPerFrame(),
+                profile.onetCropsPerFrame());
+        out.printf(Locale.ROOT, "detect_gflop_per_frame=%.3f detect_gflops=%.1f%n", detectFlop / 1e9,
+                detectFlop / (detectMs * 1e6));
+        out.printf(Locale.ROOT, "detect_share_of_gemm_peak=%.2f (on %d of %d cores)%n",
+                detectFlop / (detectMs * 1e6) / gflops, options.detectorThreads(),
+                Runtime.getRuntime().availableProcessors());
         crops.forEach(Mat::release);
         frame.release();
         return reference(out, detectMs, b32PerS);
