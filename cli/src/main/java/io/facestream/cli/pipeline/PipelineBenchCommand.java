@@ -246,10 +246,9 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
         double detectorFps = frames / ((System.nanoTime() - start) / 1e9);
         FaceEmbedder embedder = new FaceEmbedder(models.mobileFaceNet(), 32);
         ImageDecoder crops = new ImageDecoder(DecodeLimits.defaults());
-        List<Mat> aligned = new ArrayList<>();
-        embedBatch(embedder, crops, pngs, aligned); // untimed: the first call of each batch shape plans it
+        embedBatch(embedder, crops, pngs); // untimed: the first call of each batch shape plans it
         start = System.nanoTime();
-        long pngDecode = embedBatch(embedder, crops, pngs, aligned);
+        long pngDecode = embedBatch(embedder, crops, pngs);
         long embedderNanos = System.nanoTime() - start;
         double embedderFps = frames / (embedderNanos / 1e9);
         double facesPerFrame = (double) pngs.size() / frames;
@@ -260,24 +259,20 @@ public final class PipelineBenchCommand implements java.util.concurrent.Callable
     }
 
     /** Decodes the PNG crops and embeds them as the embedder stage does; returns the nanoseconds spent decoding. */
-    private static long embedBatch(FaceEmbedder embedder, ImageDecoder decoder, List<byte[]> pngs, List<Mat> aligned)
-            throws Exception {
+    private static long embedBatch(FaceEmbedder embedder, ImageDecoder decoder, List<byte[]> pngs) throws Exception {
         long decoding = 0;
-        List<DecodedImage> images = new ArrayList<>();
-        try {
-            for (int from = 0; from < pngs.size(); from += 32) {
-                aligned.clear();
+        for (int from = 0; from < pngs.size(); from += 32) {
+            List<DecodedImage> images = new ArrayList<>();
+            try {
                 long t0 = System.nanoTime();
                 for (byte[] png : pngs.subList(from, Math.min(pngs.size(), from + 32))) {
-                    DecodedImage image = decoder.decode(png);
-                    images.add(image);
-                    aligned.add(image.rgb());
+                    images.add(decoder.decode(png));
                 }
                 decoding += System.nanoTime() - t0;
-                embedder.embed(aligned);
+                embedder.embed(images.stream().map(DecodedImage::rgb).toList());
+            } finally {
+                images.forEach(DecodedImage::close);
             }
-        } finally {
-            images.forEach(DecodedImage::close);
         }
         return decoding;
     }
