@@ -205,13 +205,22 @@ public final class HnswGalleryIndex implements GalleryIndex, AutoCloseable {
 
     @Override
     public List<ScoredIdentity> search(float[] unitQuery, int k) {
+        return search(unitQuery, k, settings.candidates());
+    }
+
+    /** {@link #search(float[], int)} with another search beam than the settings' (the bench's trade-off curve). */
+    public List<ScoredIdentity> search(float[] unitQuery, int k, int candidates) {
         checkVector(unitQuery, "query");
         if (k < 1 || k > HnswSettings.MAX_CANDIDATES) {
             throw new IllegalArgumentException("k must be in 1.." + HnswSettings.MAX_CANDIDATES + ", got " + k);
         }
+        if (candidates < 1 || candidates > HnswSettings.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("candidates must be in 1.." + HnswSettings.MAX_CANDIDATES + ", got "
+                    + candidates);
+        }
         IndexSearcher s = acquireFresh();
         try {
-            int n = candidates(s.getIndexReader(), Math.max(k, settings.candidates()));
+            int n = candidates(s.getIndexReader(), Math.max(k, candidates));
             ScoreDoc[] hits = s.search(new KnnFloatVectorQuery(VECTOR, unitQuery, n), n).scoreDocs;
             return bestIdentities(s, hits, unitQuery, k);
         } catch (IOException e) {
