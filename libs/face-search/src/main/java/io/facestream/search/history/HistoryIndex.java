@@ -215,12 +215,23 @@ public final class HistoryIndex implements AutoCloseable {
      * @return how many of the faces were indexed
      */
     public int erase(String identityId, Set<String> faces) {
-        int erased = remove(faces);
-        synchronized (pendingMatches) {
-            pendingMatches.values().removeIf(m -> m.identityId().filter(identityId::equals).isPresent());
+        lifecycle.readLock().lock();
+        try {
+            int erased = 0;
+            for (Partition p : partitions.values()) {
+                erased += p.delete(faces);
+                p.commit();
+            }
+            synchronized (pendingMatches) {
+                pendingMatches.keySet().removeAll(faces);
+                pendingMatches.values().removeIf(m -> m.identityId().filter(identityId::equals).isPresent());
+            }
+            return erased;
+        } catch (IOException e) {
+            throw Partition.unchecked(e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        commitPartitions();
-        return erased;
     }
 
     /**
@@ -243,38 +254,22 @@ public final class HistoryIndex implements AutoCloseable {
     }
 
     /**
-     * Removes faces by id (an erasure, or the marker of an erased face read after the face), with any match
-     * still waiting for them; searchable no more at once, durable at the next {@link #commit}.
-     *
-     * @return how many of them were indexed
+     * Removes faces by id (the marker of an erased face, read after the face), with any match still waiting for
+     * them; searchable no more at once, durable at the next {@link #commit}. Cheap for a face that is not here
+     * (no count, no searcher refresh), as most markers replayed into a rebuilt index are.
      */
-    public int remove(Collection<String> faceIds) {
+    public void remove(Collection<String> faceIds) {
         if (faceIds.isEmpty()) {
-            return 0;
+            return;
         }
         Set<String> faces = Set.copyOf(faceIds);
         lifecycle.readLock().lock();
         try {
-            int removed = 0;
             for (Partition p : partitions.values()) {
-                removed += p.delete(faces);
+                p.deleteUncounted(faces);
             }
             synchronized (pendingMatches) {
                 pendingMatches.keySet().removeAll(faces);
-            }
-            return removed;
-        } catch (IOException e) {
-            throw Partition.unchecked(e);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    private void commitPartitions() {
-        lifecycle.readLock().lock();
-        try {
-            for (Partition p : partitions.values()) {
-                p.commit();
             }
         } catch (IOException e) {
             throw Partition.unchecked(e);
