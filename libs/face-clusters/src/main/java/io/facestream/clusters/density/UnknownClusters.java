@@ -359,6 +359,20 @@ public final class UnknownClusters {
         return d.done();
     }
 
+    /**
+     * The faces of the clusters named to a person: what {@link #eraseIdentity} takes away, so that the erasure
+     * can be recorded (the erasure markers) before it happens.
+     */
+    public synchronized Set<String> namedFaces(String identityId) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Cluster k : clusters.values()) {
+            if (identityId.equals(k.identityId)) {
+                k.members.forEach(n -> out.add(n.face.faceId()));
+            }
+        }
+        return out;
+    }
+
     /** The person was erased: every face of the clusters named to them goes. */
     public synchronized Changes eraseIdentity(String identityId) {
         Delta d = new Delta();

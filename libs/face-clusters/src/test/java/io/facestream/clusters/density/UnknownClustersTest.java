@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +175,8 @@ class UnknownClustersTest {
         assertEquals(Optional.empty(), clusters.name("u-none", "person-1"));
         assertEquals("person-1", clusters.name(id, "person-1").orElseThrow().updated().get(0).identityId());
         assertTrue(clusters.eraseIdentity("person-2").isEmpty());
+        assertEquals(Set.of(), clusters.namedFaces("person-2"));
+        assertEquals(Set.of("a", "b", "c"), clusters.namedFaces("person-1"), "what the erasure will mark");
         Changes erased = clusters.eraseIdentity("person-1");
         assertEquals(List.of(id), erased.removed());
         assertEquals(0, clusters.faces());

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,18 +205,72 @@ public final class HistoryIndex implements AutoCloseable {
      * @return how many faces were erased
      */
     public int erase(String identityId, List<QueryVector> samples, double threshold) {
+        return erase(identityId, facesOf(identityId, samples, threshold));
+    }
+
+    /**
+     * Erases the faces {@link #facesOf} found for a person (and the matches to them still waiting for their
+     * face); the deletion is committed before this returns.
+     *
+     * @return how many of the faces were indexed
+     */
+    public int erase(String identityId, Set<String> faces) {
         lifecycle.readLock().lock();
         try {
             int erased = 0;
             for (Partition p : partitions.values()) {
-                Set<String> faces = p.facesOf(identityId, samples, threshold);
                 erased += p.delete(faces);
                 p.commit();
             }
             synchronized (pendingMatches) {
+                pendingMatches.keySet().removeAll(faces);
                 pendingMatches.values().removeIf(m -> m.identityId().filter(identityId::equals).isPresent());
             }
             return erased;
+        } catch (IOException e) {
+            throw Partition.unchecked(e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * The faces {@link #erase} erases for a person, without erasing them: so that a caller can record what it
+     * is about to erase (the erasure markers) before the faces are gone. An exact scan of every partition.
+     */
+    public Set<String> facesOf(String identityId, List<QueryVector> samples, double threshold) {
+        lifecycle.readLock().lock();
+        try {
+            Set<String> faces = new HashSet<>();
+            for (Partition p : partitions.values()) {
+                faces.addAll(p.facesOf(identityId, samples, threshold));
+            }
+            return faces;
+        } catch (IOException e) {
+            throw Partition.unchecked(e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Removes faces by id (the marker of an erased face, read after the face), with any match still waiting for
+     * them; searchable no more at once, durable at the next {@link #commit}. Cheap for a face that is not here
+     * (no count, no searcher refresh), as most markers replayed into a rebuilt index are.
+     */
+    public void remove(Collection<String> faceIds) {
+        if (faceIds.isEmpty()) {
+            return;
+        }
+        Set<String> faces = Set.copyOf(faceIds);
+        lifecycle.readLock().lock();
+        try {
+            for (Partition p : partitions.values()) {
+                p.deleteUncounted(faces);
+            }
+            synchronized (pendingMatches) {
+                pendingMatches.keySet().removeAll(faces);
+            }
         } catch (IOException e) {
             throw Partition.unchecked(e);
         } finally {

@@ -244,6 +244,11 @@ final class Partition implements AutoCloseable {
         return here;
     }
 
+    /** Deletes the given faces without counting them first (no searcher refresh: cheap per face). */
+    void deleteUncounted(Set<String> faceIds) throws IOException {
+        writer.deleteDocuments(faceIds.stream().map(f -> new Term(FACE, f)).toArray(Term[]::new));
+    }
+
     int size() throws IOException {
         searchers.maybeRefreshBlocking();
         IndexSearcher searcher = searchers.acquire();

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,37 @@ class HistoryIndexTest {
         assertEquals(2, index.size());
         assertEquals(List.of("below"), ids(index.search(query(person, 0.35))));
         assertEquals(List.of("stranger"), ids(index.search(query(stranger, 0.5))));
+    }
+
+    @Test
+    void theFacesToEraseAreFoundBeforeAnythingIsErasedAndAMarkedFaceCanBeRemovedById() {
+        float[] person = vectors.unit();
+        index.add(face("known", "cam1", T0 + HOUR, vectors.at(person, 0.3)));
+        index.recordMatch("known", T0 + HOUR, Optional.of("track-1"), Optional.of("id-1"));
+        index.add(face("like", "cam2", T0 + DAY, vectors.at(person, 0.8)));
+        index.add(face("other", "cam1", T0 + HOUR, vectors.at(vectors.unit(), 0.9)));
+
+        Set<String> faces = index.facesOf("id-1", List.of(new QueryVector(V1, person)), 0.5);
+
+        assertEquals(Set.of("known", "like"), faces);
+        assertEquals(3, index.size(), "finding them erases nothing");
+        assertEquals(2, index.erase("id-1", faces));
+        assertEquals(1, index.size());
+        // the marker of a face read after it (e.g. a history rebuilt from the topics): removed by id alone
+        index.remove(List.of("other", "never-indexed"));
+        assertEquals(0, index.size());
+        index.remove(List.of());
+        assertEquals(0, index.size());
+    }
+
+    @Test
+    void removingAFaceAlsoDropsItsMatchStillWaitingForIt() {
+        float[] p = vectors.unit();
+        index.recordMatch("late", T0 + HOUR, Optional.of("track-7"), Optional.of("id-7"));
+        index.remove(List.of("late"));
+        index.add(face("late", "cam1", T0 + HOUR, p));
+        assertEquals(Optional.empty(), index.search(query(p, 0.5)).hits().get(0).sightingId(),
+                "the removed face's match was not kept for it");
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class AccessPolicy {
         String models = topics.models().name();
         String clusters = topics.clusters().name();
         String cameras = topics.cameras().name();
+        String faceErasures = topics.faceErasures().name();
 
         put(new Access(ServicePrincipal.CAMERA, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
         put(new Access(ServicePrincipal.INGEST, Set.of(), Set.of(frames), Set.of(), Set.of(), Set.of()));
@@ -76,12 +77,14 @@ public final class AccessPolicy {
                 Set.of(EMBEDDER_STAGE), Set.of(EMBEDDER_STAGE + "-"), Set.of()));
         // matches and sightings: the matches and sightings APIs follow them (RecentMatches, RecentSightings);
         // clusters: the unknown-face clustering restores from and publishes to it (UnknownClusterFollower);
-        // cameras: every instance follows the operators' camera settings (CameraSettingsFollower)
+        // cameras: every instance follows the operators' camera settings (CameraSettingsFollower);
+        // face-erasures: the history and the clustering mark the faces an erasure removed and leave marked faces
+        // out (FaceErasures)
         put(new Access(ServicePrincipal.MATCHER, Set.of(embeddings, gallery, identities, models, matches, sightings,
-                modelLetters, clusters, cameras),
+                modelLetters, clusters, cameras, faceErasures),
                 // enrollment writes gallery and identities; the topology matches, sightings and dead letters
                 Set.of(matches, sightings, topics.embeddings().deadLetterTopic(), gallery, identities, modelLetters,
-                        clusters),
+                        clusters, faceErasures),
                 Set.of(matcherApplicationId), Set.of(matcherApplicationId), Set.of(matcherApplicationId)));
         // frames: a sighting's snapshot is its best frame, read back from the topic (FrameIndex); sightings: the
         // review queue and labelling a sighting; cameras: the camera API writes the settings and shows them

@@ -5,6 +5,7 @@ import io.facestream.schema.CameraSetting;
 import io.facestream.schema.FaceCrop;
 import io.facestream.schema.FaceCluster;
 import io.facestream.schema.FaceEmbedding;
+import io.facestream.schema.FaceErasure;
 import io.facestream.schema.Feedback;
 import io.facestream.schema.Frame;
 import io.facestream.schema.FrameResult;
@@ -36,6 +37,12 @@ import org.apache.kafka.common.config.TopicConfig;
  * and goes at the next cleaning after that: everything of an erased person is gone within 1 day + 2 h +
  * cleaner lag. Frames, faces and matches are deleted by age and capped in bytes per partition (segments roll
  * hourly, so age-based deletion is not held back by an open segment).
+ *
+ * <p><b>Erased faces</b> ({@link #faceErasures()}). A face's records on {@code embeddings} and {@code matches}
+ * outlive the erasure of its person (they expire by age), so an index rebuilt or replayed from them would bring
+ * the face back. Each erased face gets a marker, deleted by age after {@link #ERASURES_RETENTION_MS}: longer
+ * than the 7 days for which {@code embeddings}, {@code matches} and the indexes fed from them keep a face, so a
+ * marker outlives every face it hides. No byte cap: a cap could delete a marker before its face.
  */
 public final class Topics {
 
@@ -49,6 +56,8 @@ public final class Topics {
     public static final long FRAMES_RETENTION_MS = 24 * 60 * 60 * 1000L;
     /** Matches (the audit trail of decisions): kept 7 days. */
     public static final long MATCHES_RETENTION_MS = 7 * 24 * 60 * 60 * 1000L;
+    /** Markers of erased faces: kept 8 days, a day longer than the faces they hide (7 days). */
+    public static final long ERASURES_RETENTION_MS = MATCHES_RETENTION_MS + 24 * 60 * 60 * 1000L;
     /** Byte caps per partition: frames 1 GiB, faces and matches 256 MiB (4 partitions: 4 GiB and 1 GiB). */
     public static final long FRAMES_RETENTION_BYTES = 1L << 30;
     public static final long FACES_RETENTION_BYTES = 256L << 20;
@@ -69,6 +78,7 @@ public final class Topics {
     private final Topic<ModelVersion> models;
     private final Topic<FaceCluster> clusters;
     private final Topic<CameraSetting> cameras;
+    private final Topic<FaceErasure> faceErasures;
 
     /** @param partitions partitions of the camera-keyed topics (the stages' parallelism) */
     public Topics(int partitions) {
@@ -95,6 +105,11 @@ public final class Topics {
         // one partition: a handful of records, read whole by every follower; compacted like the others so a
         // camera's settings outlive any retention and a tombstone is gone within the same bound
         cameras = new Topic<>("cameras", 1, true, AvroSerde.of(CameraSetting.class), erasable());
+        // one partition: small records, read whole by every matcher instance at start-up; deleted by age, not
+        // compacted, so a marker lives its retention even when the same face is marked again
+        faceErasures = new Topic<>("face-erasures", 1, false, AvroSerde.of(FaceErasure.class),
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ERASURES_RETENTION_MS),
+                        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(ERASURE_SEGMENT_MS)));
     }
 
     /** A compacted topic whose tombstones take effect within a bound (see the class comment). */
@@ -183,11 +198,20 @@ public final class Topics {
         return cameras;
     }
 
+    /**
+     * Key face id: a face an erasure removed (README, "Search" and "Unknown clusters"); written by the matcher
+     * when it erases a person, followed by the history and the unknown-face clustering of every instance, which
+     * leave a marked face out whether the marker or the face comes first.
+     */
+    public Topic<FaceErasure> faceErasures() {
+        return faceErasures;
+    }
+
     /** Every topic and the dead-letter topics of the stages that consume from them, for explicit creation. */
     public List<TopicSpec> specs() {
         List<TopicSpec> specs = new ArrayList<>();
         for (Topic<?> t : List.of(frames, faces, frameResults, embeddings, matches, sightings, gallery, identities,
-                feedback, models, clusters, cameras)) {
+                feedback, models, clusters, cameras, faceErasures)) {
             specs.add(t.spec());
         }
         // models.dlq: records the embedder and the matcher refuse to load (forged, outside the model store).

@@ -27,6 +27,9 @@ class AccessPolicyTest {
         assertEquals(Set.of(ServicePrincipal.MATCHER), writersOf("identities"));
         assertEquals(Set.of(ServicePrincipal.MATCHER, ServicePrincipal.RETRAINER), writersOf("gallery"));
         assertEquals(Set.of(ServicePrincipal.RETRAINER), writersOf("models"));
+        assertEquals(Set.of(ServicePrincipal.MATCHER), writersOf("face-erasures"), "only erasure marks faces");
+        assertEquals(Set.of(ServicePrincipal.MATCHER), policy.all().stream()
+                .filter(a -> a.reads().contains("face-erasures")).map(Access::principal).collect(Collectors.toSet()));
         assertEquals(Set.of(ServicePrincipal.CAMERA, ServicePrincipal.INGEST), writersOf("frames"));
         assertEquals(Set.of("frames"), policy.of(ServicePrincipal.CAMERA).topics());
         assertEquals(Set.of("frames"), policy.of(ServicePrincipal.INGEST).topics());

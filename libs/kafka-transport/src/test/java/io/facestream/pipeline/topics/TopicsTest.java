@@ -1,6 +1,7 @@
 package io.facestream.pipeline.topics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,5 +48,19 @@ class TopicsTest {
         assertEquals(1, specs.get("clusters").partitions());
         assertEquals(specs.get("identities").configs(), specs.get("clusters").configs(),
                 "a cluster names a person: erased within the same bound as the identities");
+    }
+
+    @Test
+    void erasureMarkersOutliveEveryTopicThatHoldsFacesAndHaveNoByteCap() {
+        TopicSpec erasures = specs.get("face-erasures");
+        assertFalse(erasures.compacted(), "deleted by age: a marker lives its whole retention");
+        assertEquals(1, erasures.partitions());
+        long kept = Long.parseLong(erasures.configs().get(TopicConfig.RETENTION_MS_CONFIG));
+        assertEquals(Topics.ERASURES_RETENTION_MS, kept);
+        assertTrue(kept > Topics.MATCHES_RETENTION_MS, "longer than matches (7 days)");
+        assertTrue(kept > 7 * 24 * 3600_000L, "longer than embeddings (the broker default, 7 days)");
+        assertFalse(erasures.configs().containsKey(TopicConfig.RETENTION_BYTES_CONFIG),
+                "a byte cap could delete a marker before its face");
+        assertSame(topics.faceErasures(), topics.faceErasures());
     }
 }

@@ -6,6 +6,7 @@ import io.facestream.clusters.density.ClusterView;
 import io.facestream.clusters.density.UnknownClusters;
 import io.facestream.clusters.density.UnknownFace;
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.erasure.FaceErasures;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.health.LoopStatus;
 import io.facestream.pipeline.health.Monitored;
@@ -45,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * Feeds {@link UnknownClusters} from the pipeline and publishes every change on the compacted {@code clusters}
  * topic (README, "Unknown clusters"). An UNKNOWN match is joined with its face's embedding (vector, crop) by face
  * id; a sighting that becomes KNOWN takes its track's faces out, a new gallery sample the faces it matches, an
- * erased identity the faces of the clusters named to it. At start-up it reads the whole clusters topic (ids,
- * names, merges) and then the last {@code replay-records} of embeddings and matches, so a restart rebuilds the
- * same clusters under the same ids.
+ * erased identity the faces of the clusters named to it (marked on {@code face-erasures} first). A face marked
+ * erased (by this follower or by the history's erasure, on any instance) is never clustered, and a marker read
+ * after its face takes it out. At start-up it reads the whole clusters topic (ids, names, merges) and then the
+ * last {@code replay-records} of embeddings and matches, so a restart rebuilds the same clusters under the same
+ * ids, without the faces of people erased before (the markers were read whole before the replay).
  */
 // Eager: it must be following before the first request asks for clusters.
 @Context
@@ -66,6 +69,7 @@ public class UnknownClusterFollower implements Monitored {
     private final UnknownClusters clusters;
     private final double threshold;
     private final Clock clock;
+    private final FaceErasures erasures;
     private final KafkaProducer<String, byte[]> producer;
     private final TopicFollower published;
     private final TopicFollower pipeline;
@@ -76,8 +80,9 @@ public class UnknownClusterFollower implements Monitored {
     private Instant lastExpiry = Instant.EPOCH;
 
     public UnknownClusterFollower(PipelineConfig pipelineConfig, ClustersConfig config, MatcherConfig matcher,
-            Topics topics, Clock clock) throws InterruptedException {
+            Topics topics, FaceErasures erasures, Clock clock) throws InterruptedException {
         this.topics = topics;
+        this.erasures = erasures;
         this.clusters = new UnknownClusters(config.clusterConfig());
         this.threshold = matcher.threshold();
         this.clock = clock;
@@ -90,7 +95,7 @@ public class UnknownClusterFollower implements Monitored {
         }
         pipeline = new TopicFollower("clusters-pipeline", kafka, List.of(topics.embeddings().name(),
                 topics.matches().name(), topics.sightings().name(), topics.gallery().name(),
-                topics.identities().name()), config.replayRecords(), this::onRecord).start();
+                topics.identities().name(), erasures.topicName()), config.replayRecords(), this::onRecord).start();
     }
 
     /** Up to {@code limit} clusters, largest first. */
@@ -143,7 +148,11 @@ public class UnknownClusterFollower implements Monitored {
                 publish(clusters.leaveMatching(g.getModelVersion(), floats(g.getVector()), threshold,
                         g.getIdentityId()));
             } else if (topic.equals(topics.identities().name()) && r.value() == null && r.key() != null) {
+                // marked before they go: a failed write throws, and the follower retries the tombstone
+                erasures.mark(clusters.namedFaces(r.key()), r.key(), Instant.ofEpochMilli(r.timestamp()));
                 publish(clusters.eraseIdentity(r.key()));
+            } else if (erasures.isMarker(r)) {
+                erasures.apply(r).ifPresent(this::erased);
             }
         } catch (SerializationException | IllegalArgumentException e) {
             // undecodable, or a face the clustering cannot hold (no vector): skipped, as the other views do,
@@ -158,7 +167,17 @@ public class UnknownClusterFollower implements Monitored {
         }
     }
 
+    /** A marker read after its face (another instance's erasure, the history's): the face goes. */
+    private void erased(String faceId) {
+        pendingEmbeddings.remove(faceId);
+        pendingMatches.remove(faceId);
+        publish(clusters.leave(faceId));
+    }
+
     private void embedding(FaceEmbedding e) {
+        if (erasures.isErased(e.getFaceId())) {
+            return;
+        }
         Match m = pendingMatches.remove(e.getFaceId());
         if (m != null) {
             add(m, e);
@@ -168,6 +187,9 @@ public class UnknownClusterFollower implements Monitored {
     }
 
     private void match(Match m) {
+        if (erasures.isErased(m.getFaceId())) {
+            return;
+        }
         if (m.getDecision() == Decision.KNOWN) {
             pendingEmbeddings.remove(m.getFaceId());
             publish(clusters.leave(m.getFaceId()));

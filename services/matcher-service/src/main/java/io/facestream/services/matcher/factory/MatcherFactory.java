@@ -8,6 +8,7 @@ import io.facestream.pipeline.gallery.GalleryView;
 import io.facestream.matching.topology.CameraSettings;
 import io.facestream.matching.topology.CameraSettingsReplica;
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.erasure.FaceErasures;
 import io.facestream.pipeline.gallery.GalleryWriter;
 import io.facestream.pipeline.topics.Topics;
 import io.facestream.services.common.config.PipelineConfig;
@@ -71,5 +72,16 @@ public class MatcherFactory {
     @Singleton
     CameraSettings cameraSettings(CameraSettingsReplica replica) {
         return replica.settings();
+    }
+
+    /**
+     * The faces erasures removed, read whole before the history and the clusters replay any face (README,
+     * "Search"), so an erased face is left out from the first record.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    FaceErasures faceErasures(PipelineConfig config, Topics topics) throws InterruptedException {
+        return FaceErasures.load(config.kafka(ServicePrincipal.MATCHER), topics, FaceErasures.MAX_MARKED,
+                Duration.ofSeconds(60));
     }
 }

@@ -2,6 +2,7 @@ package io.facestream.services.matcher.search;
 
 import io.facestream.pipeline.gallery.GalleryRecords;
 import io.facestream.pipeline.access.ServicePrincipal;
+import io.facestream.pipeline.erasure.FaceErasures;
 import io.facestream.pipeline.follow.TopicFollower;
 import io.facestream.pipeline.health.LoopStatus;
 import io.facestream.pipeline.health.Monitored;
@@ -27,10 +28,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -41,8 +44,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the history index from the topics, on one follower thread: every face of {@code embeddings}, the sighting
  * and identity of {@code matches}, the samples of {@code gallery} (the queries of a search by person, and what
- * erasure compares with) and the erasures of {@code identities} (a tombstone erases the person from the history
- * on every matcher instance). The index and the offsets it reached are committed every
+ * erasure compares with), the erasures of {@code identities} (a tombstone erases the person from the history
+ * on every matcher instance, which first marks the faces it erases on {@code face-erasures}) and those markers
+ * (a marked face is never indexed, and a marker read after its face removes it: a history rebuilt from the topics
+ * leaves out the faces of people erased before, even those only like their samples). The index and the
+ * offsets it reached are committed every
  * {@link SearchConfig#commitInterval()}, so a restart resumes there instead of re-reading the topics.
  */
 // Eager: it must be following the topics before the first search.
@@ -59,6 +65,7 @@ public class HistoryFeed implements Monitored {
     private final Clock clock;
     private final HistoryIndex index;
     private final EnrolledSamples samples;
+    private final FaceErasures erasures;
     private final TopicFollower follower;
     /** Next offset of each followed partition ("topic:partition"), follower thread only. */
     private final Map<String, Long> offsets = new HashMap<>();
@@ -66,8 +73,10 @@ public class HistoryFeed implements Monitored {
     /** Records of the followed topics applied since this start (a resumed feed does not re-read older ones). */
     private final AtomicLong applied = new AtomicLong();
 
-    public HistoryFeed(PipelineConfig pipeline, SearchConfig config, Topics topics, Clock clock) throws IOException {
+    public HistoryFeed(PipelineConfig pipeline, SearchConfig config, Topics topics, FaceErasures erasures, Clock clock)
+            throws IOException {
         this.topics = topics;
+        this.erasures = erasures;
         this.config = config;
         this.clock = clock;
         Path dir = Path.of(config.dir());
@@ -77,7 +86,7 @@ public class HistoryFeed implements Monitored {
         offsets.putAll(index.committedOffsets());
         lastCommit = clock.millis();
         List<String> followed = List.of(topics.embeddings().name(), topics.matches().name(), topics.gallery().name(),
-                topics.identities().name());
+                topics.identities().name(), erasures.topicName());
         follower = TopicFollower.resuming("history-feed", pipeline.kafka(ServicePrincipal.MATCHER), followed,
                 resumeAt(offsets), KafkaClientSettings.DEFAULT_MAX_RECORD_BYTES, this::apply).start();
     }
@@ -139,7 +148,9 @@ public class HistoryFeed implements Monitored {
                 applySample(r.key(), r.value() == null ? null
                         : topics.gallery().valueSerde().deserializer().deserialize(r.topic(), r.value()));
             } else if (r.topic().equals(topics.identities().name()) && r.value() == null && r.key() != null) {
-                erase(r.key());
+                erase(r.key(), Instant.ofEpochMilli(r.timestamp()));
+            } else if (erasures.isMarker(r)) {
+                erasures.apply(r).ifPresent(face -> index.remove(List.of(face)));
             }
         } catch (SerializationException | NullPointerException | IllegalArgumentException e) {
             // Like the other views of these topics: a record that cannot be decoded or indexed (e.g. a vector of
@@ -158,6 +169,9 @@ public class HistoryFeed implements Monitored {
     }
 
     private void addFace(FaceEmbedding e) {
+        if (erasures.isErased(e.getFaceId())) {
+            return;
+        }
         float[] v = new float[e.getVector().size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = e.getVector().get(i);
@@ -167,6 +181,9 @@ public class HistoryFeed implements Monitored {
     }
 
     private void recordMatch(Match m) {
+        if (erasures.isErased(m.getFaceId())) {
+            return;
+        }
         Optional<String> identity = m.getDecision() == Decision.KNOWN && !m.getCandidates().isEmpty()
                 ? Optional.of(m.getCandidates().get(0).getIdentityId()) : Optional.empty();
         index.recordMatch(m.getFaceId(), m.getCapturedAt().toEpochMilli(), Optional.ofNullable(m.getTrackId()),
@@ -189,10 +206,16 @@ public class HistoryFeed implements Monitored {
                 new QueryVector(s.getModelVersion(), v));
     }
 
-    /** The person's tombstone: their faces leave the history, then their samples; committed at once. */
-    private void erase(String identityId) throws IOException {
+    /**
+     * The person's tombstone: their faces are marked erased (so that no index rebuilt from the topics brings them
+     * back), then leave the history, then their samples go; committed at once. A failure to write the markers
+     * throws before anything is erased, so the follower retries the tombstone and finds the same faces.
+     */
+    private void erase(String identityId, Instant erasedAt) throws IOException {
         List<QueryVector> theirs = samples.of(identityId, true);
-        int erased = index.erase(identityId, theirs, config.eraseThreshold());
+        Set<String> faces = index.facesOf(identityId, theirs, config.eraseThreshold());
+        erasures.mark(faces, identityId, erasedAt);
+        int erased = index.erase(identityId, faces);
         samples.removeIdentity(identityId);
         LOG.info("history: erased {} faces of identity {} ({} samples compared)", erased, identityId, theirs.size());
         commit();
