@@ -828,9 +828,11 @@ class DeploymentFilesTest {
         portable.keySet().removeIf(k -> !k.startsWith("FACESTREAM_") || SECURITY_ENV.matcher(k).matches()
                 || k.startsWith("FACESTREAM_KAFKA_")
                 || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID")
-                // the dashboard reaches the matcher at its container port in compose and at its Service port in
-                // k8s; its service account's password is an env-file variable there and a Secret here
-                || k.equals("FACESTREAM_DASHBOARD_MATCHER_BASE_URL") || k.equals("FACESTREAM_DASHBOARD_MATCHER_PASSWORD"));
+                // the dashboard reaches the matcher and the retrainer at their container ports in compose and at
+                // their Service ports in k8s; its service account's password is an env-file variable there and a
+                // Secret here
+                || k.equals("FACESTREAM_DASHBOARD_MATCHER_BASE_URL") || k.equals("FACESTREAM_DASHBOARD_RETRAINER_BASE_URL")
+                || k.equals("FACESTREAM_DASHBOARD_MATCHER_PASSWORD"));
         return portable;
     }
 
