@@ -25,6 +25,7 @@ import io.facestream.services.matcher.config.SearchConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.facestream.services.dashboard.config.DashboardConfig;
 import io.facestream.services.dashboard.matcher.MatcherClientConfig;
+import io.facestream.services.dashboard.models.RetrainerClientConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.io.IOException;
@@ -926,7 +927,7 @@ class DeploymentFilesTest {
         Set<String> names = new TreeSet<>();
         for (Class<?> config : List.of(PipelineConfig.class, ModelTrustConfig.class, DetectorConfig.class,
                 EmbedderConfig.class, MatcherConfig.class, GalleryIndexConfig.class, SearchConfig.class,
-                RetrainerConfig.class, DashboardConfig.class, MatcherClientConfig.class)) {
+                RetrainerConfig.class, DashboardConfig.class, MatcherClientConfig.class, RetrainerClientConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);

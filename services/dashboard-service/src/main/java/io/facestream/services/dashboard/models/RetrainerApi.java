@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The retrainer's models API, for the dashboard run alone: calls pass through the dashboard's one HTTP client
- * ({@link MatcherClient}, bounded the same way) to {@link RetrainerConfig#baseUrl()}.
+ * ({@link MatcherClient}, bounded the same way) to {@link RetrainerClientConfig#baseUrl()}.
  */
 // Eager: a missing or invalid retrainer URL stops the service at start, not when someone opens the Models tab.
 @Context
@@ -21,7 +21,7 @@ public class RetrainerApi {
     private final MatcherClient client;
     private final Upstream retrainer;
 
-    public RetrainerApi(RetrainerConfig config, MatcherClient client) {
+    public RetrainerApi(RetrainerClientConfig config, MatcherClient client) {
         this.client = client;
         this.retrainer = new Upstream("retrainer", config.baseUrl(), config.maxResponseBytes());
     }

@@ -22,14 +22,14 @@ import java.net.URI;
  */
 // The retrainer's own ModelsController serves the models API in the all-in-one, which needs none of this.
 @Requires(missingClasses = Application.RETRAINER_APPLICATION)
-@ConfigurationProperties(RetrainerConfig.PREFIX)
-public record RetrainerConfig(
+@ConfigurationProperties(RetrainerClientConfig.PREFIX)
+public record RetrainerClientConfig(
         @NotNull URI baseUrl,
         @Bindable(defaultValue = "8388608") @Min(1024) @Max(16 * 1024 * 1024) int maxResponseBytes) {
 
     public static final String PREFIX = "facestream.dashboard.retrainer";
 
-    public RetrainerConfig {
+    public RetrainerClientConfig {
         if (baseUrl != null) {
             MatcherClientConfig.checkBaseUrl(PREFIX + ".base-url", baseUrl);
         }
