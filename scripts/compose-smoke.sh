@@ -6,8 +6,10 @@
 #     .../faces, which the dashboard passes to the matcher as its service account);
 #  3. another photo of the same person sent to the ingest container (POST /api/v1/frames) comes back KNOWN, with
 #     that name, on the dashboard's API (GET /api/v1/matches, from its own follower of `matches`);
-#  4. a wrong password gets 401 from every service (the unpublished ones asked from inside their container);
-#  5. `docker-compose down -v` leaves no container, network or volume of the project;
+#  4. clusters, models, retraining jobs and a search by that person answer 200 on the dashboard (passed to the
+#     matcher and the retrainer);
+#  5. a wrong password gets 401 from every service (the unpublished ones asked from inside their container);
+#  6. `docker-compose down -v` leaves no container, network or volume of the project;
 # and first, that the CPU embedder image carries no CUDA library.
 # Needs: the images (docker/build-images.sh), the models (scripts/fetch-assets.sh models), faces-dev under
 # $FACESTREAM_SHARED_DIR (default ../shared); makes the secrets if missing (scripts/compose-secrets.sh).
@@ -119,6 +121,16 @@ done
 [ -n "${found:-}" ] || fail "no match of frame $frame on $API/api/v1/matches after 120 s"
 [[ "$found" == "KNOWN $person "* ]] || fail "frame $frame matched as '$found', expected KNOWN $person"
 step "frame $frame came back $found"
+
+# the page's routes that only the matcher or the retrainer can answer, through the dashboard
+for path in /api/v1/clusters /api/v1/models /api/v1/models/jobs; do
+  status=$(curl_status "$API$path" -u "operator:$password")
+  [ "$status" = 200 ] || fail "$API$path: $status $(cat "$work/body")"
+done
+status=$(curl_status "$API/api/v1/search?limit=5" -u "operator:$password" -H 'Content-Type: application/json' \
+  -d "{\"identityId\":\"$id\"}")
+[ "$status" = 200 ] || fail "search for $person on the dashboard: $status $(cat "$work/body")"
+step "clusters, models, jobs and search answered on the dashboard"
 
 for url in "${PUBLISHED[@]}"; do
   status=$(curl_status "$url" -u "operator:wrong-$password")

@@ -25,6 +25,7 @@ import io.facestream.services.matcher.config.SearchConfig;
 import io.facestream.services.retrainer.config.RetrainerConfig;
 import io.facestream.services.dashboard.config.DashboardConfig;
 import io.facestream.services.dashboard.matcher.MatcherClientConfig;
+import io.facestream.services.dashboard.models.RetrainerClientConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.io.IOException;
@@ -828,9 +829,11 @@ class DeploymentFilesTest {
         portable.keySet().removeIf(k -> !k.startsWith("FACESTREAM_") || SECURITY_ENV.matcher(k).matches()
                 || k.startsWith("FACESTREAM_KAFKA_")
                 || k.equals("FACESTREAM_BOOTSTRAP_SERVERS") || k.equals("FACESTREAM_INSTANCE_ID")
-                // the dashboard reaches the matcher at its container port in compose and at its Service port in
-                // k8s; its service account's password is an env-file variable there and a Secret here
-                || k.equals("FACESTREAM_DASHBOARD_MATCHER_BASE_URL") || k.equals("FACESTREAM_DASHBOARD_MATCHER_PASSWORD"));
+                // the dashboard reaches the matcher and the retrainer at their container ports in compose and at
+                // their Service ports in k8s; its service account's password is an env-file variable there and a
+                // Secret here
+                || k.equals("FACESTREAM_DASHBOARD_MATCHER_BASE_URL") || k.equals("FACESTREAM_DASHBOARD_RETRAINER_BASE_URL")
+                || k.equals("FACESTREAM_DASHBOARD_MATCHER_PASSWORD"));
         return portable;
     }
 
@@ -924,7 +927,7 @@ class DeploymentFilesTest {
         Set<String> names = new TreeSet<>();
         for (Class<?> config : List.of(PipelineConfig.class, ModelTrustConfig.class, DetectorConfig.class,
                 EmbedderConfig.class, MatcherConfig.class, GalleryIndexConfig.class, SearchConfig.class,
-                RetrainerConfig.class, DashboardConfig.class, MatcherClientConfig.class)) {
+                RetrainerConfig.class, DashboardConfig.class, MatcherClientConfig.class, RetrainerClientConfig.class)) {
             String prefix;
             try {
                 prefix = (String) config.getField("PREFIX").get(null);

@@ -19,6 +19,12 @@ public final class Application {
      */
     public static final String MATCHER_APPLICATION = "io.facestream.services.matcher.Application";
 
+    /**
+     * The retrainer's main class: when it is on the classpath (the all-in-one JVM) its own controller serves
+     * {@code /api/v1/models}, and the dashboard's pass-through to it stays out.
+     */
+    public static final String RETRAINER_APPLICATION = "io.facestream.services.retrainer.Application";
+
     private Application() {
     }
 

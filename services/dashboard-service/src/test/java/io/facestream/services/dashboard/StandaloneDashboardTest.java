@@ -73,12 +73,26 @@ class StandaloneDashboardTest {
     private static final String OPERATOR = "op";
     private static final String OPERATOR_PASSWORD = "op-password-123";
     private static final String SERVICE_PASSWORD = "service-password-456";
+    private static final String VIEWER = "watcher";
+    private static final String VIEWER_PASSWORD = "viewer-password-789";
+    /** What the stand-in matcher and retrainer answer, passed on unchanged (a field the dashboard has no record of). */
+    private static final String CLUSTERS = "{\"items\":[{\"clusterId\":\"u-1\",\"size\":3,\"cameras\":[\"gate\"],"
+            + "\"firstSeen\":\"2026-12-03T10:00:00Z\",\"lastSeen\":\"2026-12-03T10:05:00Z\",\"faceIds\":[\"f1\",\"f2\","
+            + "\"f3\"],\"cropUrls\":[\"/api/v1/clusters/u-1/faces/f1/crop.png\"],\"futureField\":7}]}";
+    private static final String SEARCH_PAGE = "{\"items\":[{\"faceId\":\"f1\",\"frameId\":\"fr1\",\"cameraId\":\"gate\","
+            + "\"capturedAt\":\"2026-12-03T10:00:00Z\",\"score\":0.81,\"modelVersion\":\"m1\",\"cropUrl\":"
+            + "\"/api/v1/faces/f1/crop.png\",\"frameUrl\":\"/api/v1/frames/fr1/image\"}],\"windows\":[{\"modelVersion\":"
+            + "\"m1\",\"from\":\"2026-12-03T09:00:00Z\",\"to\":\"2026-12-03T11:00:00Z\"}],\"queryModels\":[\"m1\"]}";
+    private static final String MODELS = "{\"serving\":\"m1\",\"versions\":[{\"version\":\"m1\",\"status\":\"ACTIVE\","
+            + "\"sha256\":\"ab\",\"createdAt\":\"2026-12-01T00:00:00Z\",\"metrics\":{\"macroF1\":0.9}}]}";
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3};
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static java.nio.file.Path dir;
     private static EmbeddedKafka kafka;
     private static HttpServer matcher;
+    private static HttpServer retrainer;
     private static final List<String> matcherCalls = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -99,13 +113,21 @@ class StandaloneDashboardTest {
 
         matcher = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         matcher.createContext("/api/v1/identities", StandaloneDashboardTest::matcherAnswer);
+        matcher.createContext("/api/v1/clusters", StandaloneDashboardTest::clustersAnswer);
+        matcher.createContext("/api/v1/search", StandaloneDashboardTest::searchAnswer);
         matcher.start();
+        retrainer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        retrainer.createContext("/api/v1/models", StandaloneDashboardTest::modelsAnswer);
+        retrainer.start();
     }
 
     @AfterAll
     static void stop() {
         if (matcher != null) {
             matcher.stop(0);
+        }
+        if (retrainer != null) {
+            retrainer.stop(0);
         }
         if (kafka != null) {
             kafka.close();
@@ -158,7 +180,99 @@ class StandaloneDashboardTest {
         ex.close();
     }
 
+    /** Records the call as the matcher's other handler does (with the query), and whether it came as the service. */
+    private static boolean record(HttpExchange ex, String body) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String expected = "Basic " + Base64.getEncoder().encodeToString(("dashboard-service:" + SERVICE_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        String query = ex.getRequestURI().getRawQuery();
+        matcherCalls.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + (query == null ? "" : "?" + query)
+                + " as=" + (expected.equals(auth) ? "service" : auth) + " for="
+                + ex.getRequestHeaders().getFirst(MatcherClient.OPERATOR_HEADER) + " type="
+                + ex.getRequestHeaders().getFirst("Content-Type") + " " + body);
+        return expected.equals(auth);
+    }
+
+    private static void reply(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
+        if (type != null) {
+            ex.getResponseHeaders().add("Content-Type", type);
+        }
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+        }
+        ex.close();
+    }
+
+    private static void json(HttpExchange ex, int status, String json) throws IOException {
+        reply(ex, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The matcher's clusters API: the list (400 for limit=0, as the matcher's), one, a crop, one too large. */
+    private static void clustersAnswer(HttpExchange ex) throws IOException {
+        if (!record(ex, "")) {
+            json(ex, 401, "{}");
+            return;
+        }
+        String path = ex.getRequestURI().getPath();
+        String query = String.valueOf(ex.getRequestURI().getRawQuery());
+        if (path.equals("/api/v1/clusters")) {
+            if (query.contains("limit=0")) {
+                json(ex, 400, "{\"error\":\"'limit' must be a whole number from 1 to 500, got '0'\"}");
+            } else {
+                json(ex, 200, CLUSTERS);
+            }
+        } else if (path.equals("/api/v1/clusters/u-1")) {
+            json(ex, 200, CLUSTERS.substring("{\"items\":[".length(), CLUSTERS.length() - 2));
+        } else if (path.equals("/api/v1/clusters/u-1/faces/f1/crop.png")) {
+            reply(ex, 200, "image/png", PNG);
+        } else if (path.equals("/api/v1/clusters/huge")) {
+            json(ex, 200, "\"" + "x".repeat(2 * 1024 * 1024) + "\"");
+        } else {
+            json(ex, 404, "{\"error\":\"no cluster " + path.substring(path.lastIndexOf('/') + 1) + "\"}");
+        }
+    }
+
+    /** The matcher's search: a photo with a face or a known person finds a page; "landscape" has no face. */
+    private static void searchAnswer(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (!record(ex, body.length > 100 ? body.length + " bytes" : text)) {
+            json(ex, 401, "{}");
+            return;
+        }
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if ("image/jpeg".equals(type) && text.equals("landscape")) {
+            json(ex, 422, "{\"error\":\"no face found in the photo\"}");
+        } else if ("image/jpeg".equals(type) && text.equals("face-photo")
+                || "application/json".equals(type) && text.contains("\"known\"")) {
+            json(ex, 200, SEARCH_PAGE);
+        } else {
+            json(ex, 404, "{\"error\":\"no enrolled samples for identity\"}");
+        }
+    }
+
+    /** The retrainer's models API. */
+    private static void modelsAnswer(HttpExchange ex) throws IOException {
+        if (!record(ex, "")) {
+            json(ex, 401, "{}");
+            return;
+        }
+        String path = ex.getRequestURI().getPath();
+        switch (ex.getRequestMethod() + " " + path) {
+            case "GET /api/v1/models" -> json(ex, 200, MODELS);
+            case "GET /api/v1/models/jobs" -> json(ex, 200, "[{\"id\":\"j1\",\"state\":\"RUNNING\",\"step\":3}]");
+            case "POST /api/v1/models/retrain" -> json(ex, 202, "{\"id\":\"j2\",\"state\":\"QUEUED\"}");
+            case "GET /api/v1/models/versions/m1/files/roc.png" -> reply(ex, 200, "image/png", PNG);
+            default -> reply(ex, 404, null, new byte[0]);
+        }
+    }
+
     private static ApplicationContext dashboard(String matcherUrl) {
+        return dashboard(matcherUrl, "http://127.0.0.1:" + retrainer.getAddress().getPort());
+    }
+
+    private static ApplicationContext dashboard(String matcherUrl, String retrainerUrl) {
         Map<String, Object> props = new HashMap<>();
         props.put("facestream.bootstrap-servers", kafka.bootstrapServers());
         props.put("facestream.kafka.security-protocol", EmbeddedKafka.SECURITY_PROTOCOL);
@@ -173,6 +287,9 @@ class StandaloneDashboardTest {
         props.put("facestream.dashboard.matcher.username", "dashboard-service");
         props.put("facestream.dashboard.matcher.password", SERVICE_PASSWORD);
         props.put("facestream.dashboard.matcher.request-timeout", "5s");
+        props.put("facestream.dashboard.retrainer.base-url", retrainerUrl);
+        props.put("facestream.security.users." + VIEWER + ".password-hash", PasswordHash.hash(VIEWER_PASSWORD));
+        props.put("facestream.security.users." + VIEWER + ".roles", List.of("viewer"));
         ApplicationContext context = ApplicationContext.builder().properties(props).start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class);
         if (!server.isRunning()) {
@@ -192,12 +309,27 @@ class StandaloneDashboardTest {
 
     private static HttpResponse<String> send(ApplicationContext ctx, String method, String path, String type,
             String body, String password) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + ctx.getBean(EmbeddedServer.class).getPort() + path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString((OPERATOR + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return send(ctx, OPERATOR, password, method, path, type, body == null ? null : body.getBytes(
+                StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static <T> HttpResponse<T> send(ApplicationContext ctx, String user, String password, String method,
+            String path, String type, byte[] body, HttpResponse.BodyHandler<T> handler) throws Exception {
+        HttpRequest.Builder b = request(ctx, user, password, path);
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                : b.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        return HTTP.send(b.build(), handler);
+    }
+
+    private static HttpRequest.Builder request(ApplicationContext ctx, String user, String password, String path) {
+        URI uri = URI.create("http://127.0.0.1:" + ctx.getBean(EmbeddedServer.class).getPort() + path);
+        return HttpRequest.newBuilder(uri).header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static HttpResponse<String> get(ApplicationContext ctx, String user, String password, String path)
+            throws Exception {
+        return send(ctx, user, password, "GET", path, null, null, HttpResponse.BodyHandlers.ofString());
     }
 
     private static <T> T await(Supplier<T> probe, String what) throws InterruptedException {
@@ -396,6 +528,220 @@ class StandaloneDashboardTest {
             // the same accounts: a wrong password is a 401 on every one of these paths
             for (String path : List.of("/api/v1/matches", "/api/v1/sightings", "/api/v1/identities")) {
                 assertEquals(401, send(ctx, "GET", path, null, null, "wrong-" + OPERATOR_PASSWORD).statusCode(), path);
+            }
+        }
+    }
+
+    @Test
+    void streamsMatchesAndSightingsFromItsOwnFeeds() throws Exception {
+        try (ApplicationContext ctx = dashboard(matcherUrl())) {
+            List<String> matchLines = new CopyOnWriteArrayList<>();
+            List<String> sightingLines = new CopyOnWriteArrayList<>();
+            var matchStream = follow(ctx, "/api/v1/matches/stream", matchLines);
+            var sightingStream = follow(ctx, "/api/v1/sightings/stream", sightingLines);
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.adminClientConfig(),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                // records written until both streams show one: a stream hears only what is read after it opened
+                await(() -> {
+                    Instant at = Instant.now();
+                    String face = "stream-face-" + at.toEpochMilli();
+                    Match m = Match.newBuilder().setFaceId(face).setFrameId("stream-frame").setCameraId("yard")
+                            .setCapturedAt(at).setCandidates(List.of()).setDecision(Decision.UNKNOWN)
+                            .setThreshold(0.5).setModelVersion("m1").setGalleryVersion(1L).setMatchedAt(at)
+                            .setTrackId("stream-sighting").build();
+                    Sighting s = Sighting.newBuilder().setSightingId("stream-sighting").setCameraId("yard")
+                            .setState(SightingState.OPEN).setFirstSeenAt(at).setLastSeenAt(at).setFaceCount(1)
+                            .setDecision(Decision.UNKNOWN).setScore(0.2).setMargin(0.0).setCandidates(List.of())
+                            .setBestFaceId(face).setBestFrameId("stream-frame").setBestBox(BoundingBox.newBuilder()
+                                    .setX1(1).setY1(2).setX2(30).setY2(40).build())
+                            .setBestQuality(0.5f).setModelVersion("m1").setUpdatedAt(at).build();
+                    try {
+                        p.send(new ProducerRecord<>(TOPICS.matches().name(), "yard", TOPICS.matches().encode(m))).get();
+                        p.send(new ProducerRecord<>(TOPICS.sightings().name(), "stream-sighting",
+                                TOPICS.sightings().encode(s))).get();
+                        Thread.sleep(300);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return matchLines.stream().anyMatch(l -> l.contains("\"faceId\":\"stream-face-"))
+                            && sightingLines.stream().anyMatch(l -> l.contains("\"sightingId\":\"stream-sighting\""))
+                            ? true : null;
+                }, "a match and a sighting on the dashboard's own streams");
+            } finally {
+                matchStream.cancel(true);
+                sightingStream.cancel(true);
+            }
+            // the matcher's event names and ids, its JSON shapes
+            assertTrue(matchLines.stream().anyMatch(l -> l.matches("event: ?match")), matchLines.toString());
+            assertTrue(matchLines.stream().anyMatch(l -> l.matches("id: ?stream-face-\\d+")), matchLines.toString());
+            assertTrue(matchLines.stream().anyMatch(l -> l.contains("\"trackId\":\"stream-sighting\"")
+                    && l.contains("\"decision\":\"UNKNOWN\"")), matchLines.toString());
+            assertTrue(sightingLines.stream().anyMatch(l -> l.matches("event: ?sighting")), sightingLines.toString());
+            assertTrue(sightingLines.stream().anyMatch(l -> l.matches("id: ?stream-sighting@\\d+")),
+                    sightingLines.toString());
+
+            // one sighting and its faces, from the same feeds
+            HttpResponse<String> one = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/sightings/stream-sighting");
+            assertEquals(200, one.statusCode(), one.body());
+            assertTrue(one.body().startsWith("{\"sightingId\":\"stream-sighting\"") && one.body().contains(
+                    "\"cameraId\":\"yard\""), one.body());
+            HttpResponse<String> faces = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/sightings/stream-sighting/faces");
+            assertEquals(200, faces.statusCode(), faces.body());
+            assertTrue(faces.body().matches("\\{\"items\":\\[\\{\"faceId\":\"stream-face-\\d+\",\"thumbnailUrl\":"
+                    + "\"/api/v1/faces/stream-face-\\d+/crop.png\"}.*"), faces.body());
+            HttpResponse<String> none = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/sightings/nobody");
+            assertEquals(404, none.statusCode());
+            assertEquals("{\"error\":\"no recent sighting nobody\"}", none.body());
+            assertEquals(404, get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/sightings/nobody/faces").statusCode());
+            for (String path : List.of("/api/v1/matches/stream", "/api/v1/sightings/stream",
+                    "/api/v1/sightings/stream-sighting")) {
+                assertEquals(401, get(ctx, VIEWER, "wrong", path).statusCode(), path);
+            }
+        }
+    }
+
+    /** Reads an event stream's lines into {@code lines} until cancelled. */
+    private static java.util.concurrent.CompletableFuture<?> follow(ApplicationContext ctx, String path,
+            List<String> lines) {
+        HttpRequest r = request(ctx, VIEWER, VIEWER_PASSWORD, path).header("Accept", "text/event-stream").GET()
+                .build();
+        return HTTP.sendAsync(r, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+            lines.add("status " + response.statusCode());
+            response.body().forEach(lines::add);
+        });
+    }
+
+    @Test
+    void passesClustersSearchAndModelsToTheServicesThatHaveThem() throws Exception {
+        try (ApplicationContext ctx = dashboard(matcherUrl())) {
+            // clusters: the matcher's answer as it is, its refusals too
+            HttpResponse<String> list = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters?limit=5&minSize=2");
+            assertEquals(200, list.statusCode(), list.body());
+            assertEquals(CLUSTERS, list.body());
+            assertTrue(list.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            assertTrue(matcherCalls.contains("GET /api/v1/clusters?limit=5&minSize=2 as=service for=null type=null "),
+                    matcherCalls.toString());
+            HttpResponse<String> badLimit = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters?limit=0");
+            assertEquals(400, badLimit.statusCode());
+            assertTrue(badLimit.body().contains("from 1 to 500"), badLimit.body());
+            HttpResponse<String> one = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters/u-1");
+            assertEquals(200, one.statusCode(), one.body());
+            assertTrue(one.body().startsWith("{\"clusterId\":\"u-1\"") && one.body().contains("\"futureField\":7"),
+                    one.body());
+            HttpResponse<String> gone = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters/u-2");
+            assertEquals(404, gone.statusCode());
+            assertEquals("{\"error\":\"no cluster u-2\"}", gone.body());
+            int before = matcherCalls.size();
+            HttpResponse<String> odd = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters/a%20b");
+            assertEquals(404, odd.statusCode());
+            assertEquals(before, matcherCalls.size(), "an id the matcher never makes is not sent: " + matcherCalls);
+            HttpResponse<byte[]> crop = send(ctx, VIEWER, VIEWER_PASSWORD, "GET",
+                    "/api/v1/clusters/u-1/faces/f1/crop.png", null, null, HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, crop.statusCode());
+            assertEquals("image/png", crop.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(Arrays.equals(PNG, crop.body()), Arrays.toString(crop.body()));
+            HttpResponse<String> huge = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/clusters/huge");
+            assertEquals(502, huge.statusCode());
+            assertTrue(huge.body().contains("larger than 1048576 bytes"), huge.body());
+
+            // search: the photo or the JSON query and the filters go on as they came, for the operator
+            HttpResponse<String> byPhoto = send(ctx, OPERATOR, OPERATOR_PASSWORD, "POST",
+                    "/api/v1/search?camera=gate&minScore=0.6&limit=5", "image/jpeg",
+                    "face-photo".getBytes(StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, byPhoto.statusCode(), byPhoto.body());
+            assertEquals(SEARCH_PAGE, byPhoto.body());
+            assertTrue(matcherCalls.contains("POST /api/v1/search?camera=gate&minScore=0.6&limit=5 as=service for=op "
+                    + "type=image/jpeg face-photo"), matcherCalls.toString());
+            HttpResponse<String> byPerson = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search",
+                    "application/json", "{\"identityId\":\"known\"}".getBytes(StandardCharsets.UTF_8),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, byPerson.statusCode(), byPerson.body());
+            assertTrue(matcherCalls.contains("POST /api/v1/search as=service for=" + VIEWER
+                    + " type=application/json {\"identityId\":\"known\"}"), matcherCalls.toString());
+            HttpResponse<String> noFace = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "image/jpeg",
+                    "landscape".getBytes(StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, noFace.statusCode());
+            assertEquals("{\"error\":\"no face found in the photo\"}", noFace.body());
+            before = matcherCalls.size();
+            HttpResponse<String> text = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "text/plain",
+                    "hi".getBytes(StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, text.statusCode());
+            assertTrue(text.body().contains("application/json for a search by identity"), text.body());
+            HttpResponse<String> empty = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "image/png",
+                    new byte[0], HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, empty.statusCode());
+            assertTrue(empty.body().contains("the body is empty"), empty.body());
+            assertEquals(before, matcherCalls.size(), "refused here, not sent on: " + matcherCalls);
+            // the same limit as the matcher's and the ingest's: 16 MB; the photo just under it goes on
+            byte[] big = new byte[16 * 1024 * 1024 - 16];
+            HttpResponse<String> under = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "image/jpeg",
+                    big, HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, under.statusCode(), under.body());
+            assertTrue(matcherCalls.get(matcherCalls.size() - 1).endsWith(" " + big.length + " bytes"),
+                    matcherCalls.get(matcherCalls.size() - 1));
+            before = matcherCalls.size();
+            int tooLarge;
+            try {
+                tooLarge = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "image/jpeg",
+                        new byte[16 * 1024 * 1024 + 1], HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (IOException e) {
+                tooLarge = -1; // the server may close the connection while the body is still being sent
+            }
+            assertTrue(tooLarge == 413 || tooLarge == -1, "over the limit: " + tooLarge);
+            assertEquals(before, matcherCalls.size(), "a body over the limit is not sent on");
+
+            // models: the retrainer's answers as they are; retraining is an operator's
+            HttpResponse<String> models = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/models");
+            assertEquals(200, models.statusCode(), models.body());
+            assertEquals(MODELS, models.body());
+            HttpResponse<String> jobs = get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/models/jobs");
+            assertEquals(200, jobs.statusCode(), jobs.body());
+            assertTrue(jobs.body().contains("\"id\":\"j1\""), jobs.body());
+            before = matcherCalls.size();
+            HttpResponse<String> notYours = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/models/retrain",
+                    null, null, HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, notYours.statusCode());
+            assertEquals(before, matcherCalls.size(), "a viewer's retrain is not sent on");
+            HttpResponse<String> retrain = send(ctx, OPERATOR, OPERATOR_PASSWORD, "POST", "/api/v1/models/retrain",
+                    null, null, HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, retrain.statusCode(), retrain.body());
+            assertTrue(retrain.body().contains("\"id\":\"j2\""), retrain.body());
+            assertTrue(matcherCalls.contains("POST /api/v1/models/retrain as=service for=op type=null "),
+                    matcherCalls.toString());
+            HttpResponse<byte[]> roc = send(ctx, VIEWER, VIEWER_PASSWORD, "GET", "/api/v1/models/versions/m1/files/roc.png",
+                    null, null, HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, roc.statusCode());
+            assertTrue(Arrays.equals(PNG, roc.body()));
+            assertEquals(404, get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/models/versions/m1/files/secret.key")
+                    .statusCode());
+            assertEquals(404, get(ctx, VIEWER, VIEWER_PASSWORD, "/api/v1/models/jobs/none").statusCode());
+            for (String path : List.of("/api/v1/clusters", "/api/v1/models", "/api/v1/models/jobs")) {
+                assertEquals(401, get(ctx, VIEWER, "wrong", path).statusCode(), path);
+            }
+        }
+    }
+
+    @Test
+    void aMatcherOrRetrainerThatIsDownIsA502WithTheReason() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String nowhere = "http://127.0.0.1:" + closed;
+        try (ApplicationContext ctx = dashboard(nowhere, nowhere)) {
+            for (String path : List.of("/api/v1/clusters", "/api/v1/clusters/u-1")) {
+                HttpResponse<String> r = get(ctx, VIEWER, VIEWER_PASSWORD, path);
+                assertEquals(502, r.statusCode(), path);
+                assertTrue(r.body().contains("the matcher cannot be reached"), r.body());
+            }
+            HttpResponse<String> search = send(ctx, VIEWER, VIEWER_PASSWORD, "POST", "/api/v1/search", "image/jpeg",
+                    "face-photo".getBytes(StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, search.statusCode());
+            assertTrue(search.body().contains("the matcher cannot be reached"), search.body());
+            for (String path : List.of("/api/v1/models", "/api/v1/models/jobs")) {
+                HttpResponse<String> r = get(ctx, VIEWER, VIEWER_PASSWORD, path);
+                assertEquals(502, r.statusCode(), path);
+                assertTrue(r.body().contains("the retrainer cannot be reached"), r.body());
             }
         }
     }

@@ -11,16 +11,21 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.reactivestreams.Publisher;
 
 /**
- * The page's "Live" lists when the dashboard runs alone: {@code GET /api/v1/matches} and
- * {@code GET /api/v1/sightings} from its own followers of the topics, in the matcher's JSON shapes and limits.
- * The live streams ({@code /stream}) are the matcher's only.
+ * The page's "Live" tab when the dashboard runs alone: {@code GET /api/v1/matches} and
+ * {@code GET /api/v1/sightings}, their live streams ({@code /stream}, server-sent events), one sighting and its
+ * faces — all from its own followers of the topics (no stream is proxied), in the matcher's JSON shapes, event
+ * names and ids, and limits.
  */
 // Requires the matcher's absence rather than a flag the all-in-one sets: the matcher's controllers own these
 // paths whenever they are in the JVM, so no setting can forget to turn this off and make the routes clash.
@@ -45,6 +50,14 @@ public class FeedsController {
     /** As the matcher's sightings page: an object, and {@code "items": []} when empty. */
     @Serdeable
     public record SightingPage(@JsonInclude(JsonInclude.Include.ALWAYS) List<SightingView> items) {
+    }
+
+    @Serdeable
+    public record FacePage(@JsonInclude(JsonInclude.Include.ALWAYS) List<FaceRef> items) {
+    }
+
+    @Serdeable
+    public record FaceRef(String faceId, String thumbnailUrl) {
     }
 
     @Get("/matches")
@@ -75,6 +88,35 @@ public class FeedsController {
         String cameraId = camera == null || camera.isBlank() ? null : camera;
         return HttpResponse.ok(new SightingPage(sightings.latest(cameraId, wanted, n).stream()
                 .map(SightingView::of).toList()));
+    }
+
+    /** Event {@code match}, id = the face, as the matcher's. */
+    @Get(value = "/matches/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<MatchView>> matchStream() {
+        return matches.live().map(m -> Event.of(MatchView.of(m)).id(m.getFaceId()).name("match"));
+    }
+
+    /** Event {@code sighting}, data = the sighting's new state; the id names the state, as the matcher's. */
+    @Get(value = "/sightings/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<SightingView>> sightingStream() {
+        return sightings.live().map(s -> Event.of(SightingView.of(s))
+                .id(s.getSightingId() + "@" + s.getUpdatedAt().toEpochMilli()).name("sighting"));
+    }
+
+    @Get("/sightings/{sightingId}")
+    public HttpResponse<?> sighting(@PathVariable String sightingId) {
+        return sightings.get(sightingId).<HttpResponse<?>>map(s -> HttpResponse.ok(SightingView.of(s)))
+                .orElseGet(() -> HttpResponse.notFound(new Problem("no recent sighting " + sightingId)));
+    }
+
+    /** The sighting's faces still indexed (its recent matches), oldest first, as the matcher's. */
+    @Get("/sightings/{sightingId}/faces")
+    public HttpResponse<?> sightingFaces(@PathVariable String sightingId) {
+        if (sightings.get(sightingId).isEmpty()) {
+            return HttpResponse.notFound(new Problem("no recent sighting " + sightingId));
+        }
+        return HttpResponse.ok(new FacePage(matches.facesOfTrack(sightingId).stream()
+                .map(f -> new FaceRef(f, "/api/v1/faces/" + f + "/crop.png")).toList()));
     }
 
     /** The limit asked for, the default without one, or -1 when it is not a whole number in [1, max]. */

@@ -19,6 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * The dashboard's own view of the committed {@code matches} topic: the latest matches for the review queue, and
@@ -28,12 +31,15 @@ import org.slf4j.LoggerFactory;
 @Context
 public class MatchFeed implements Monitored {
 
+    /** Events held per live subscriber that has not caught up yet (as the matcher's). */
+    static final int LIVE_BUFFER = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(MatchFeed.class);
 
     private final Topics topics;
     private final int capacity;
     private final Deque<Match> recent = new ArrayDeque<>();
     private final TrackFaces trackFaces;
+    private final Sinks.Many<Match> live = Sinks.many().multicast().directBestEffort();
     private final TopicFollower follower;
 
     public MatchFeed(PipelineConfig pipeline, DashboardConfig config, Topics topics) {
@@ -60,6 +66,16 @@ public class MatchFeed implements Monitored {
         return trackFaces.faces(trackId);
     }
 
+    /**
+     * Every match read from now on, for the page's live stream (server-sent events). Each subscriber gets its own
+     * buffer of {@link #LIVE_BUFFER}: the sink is best-effort (it drops what a subscriber has not asked for yet),
+     * and an SSE response may ask for one event at a time; beyond the buffer, a slow subscriber loses the oldest.
+     */
+    public Flux<Match> live() {
+        return live.asFlux().onBackpressureBuffer(LIVE_BUFFER,
+                dropped -> LOG.debug("slow subscriber missed a match"), BufferOverflowStrategy.DROP_OLDEST);
+    }
+
     private void add(ConsumerRecord<String, byte[]> r) {
         try {
             Match m = topics.matches().valueSerde().deserializer().deserialize(r.topic(), r.value());
@@ -72,6 +88,7 @@ public class MatchFeed implements Monitored {
                     recent.removeFirst();
                 }
             }
+            live.tryEmitNext(m);
         } catch (SerializationException e) {
             LOG.warn("skipping undecodable match at offset {}: {}", r.offset(), e.getMessage());
         }
@@ -80,6 +97,7 @@ public class MatchFeed implements Monitored {
     @PreDestroy
     void close() {
         follower.close();
+        live.tryEmitComplete();
     }
 
     /** Its follower thread, for {@code /health}. */

@@ -19,6 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * The dashboard's own view of the compacted {@code sightings} topic: the latest state of the most recently
@@ -28,10 +31,13 @@ import org.slf4j.LoggerFactory;
 @Context
 public class SightingFeed implements Monitored {
 
+    /** Events held per live subscriber that has not caught up yet (as the matcher's). */
+    static final int LIVE_BUFFER = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(SightingFeed.class);
 
     private final Topics topics;
     private final SightingsView view;
+    private final Sinks.Many<Sighting> live = Sinks.many().multicast().directBestEffort();
     private final TopicFollower follower;
 
     public SightingFeed(PipelineConfig pipeline, DashboardConfig config, Topics topics) {
@@ -56,6 +62,16 @@ public class SightingFeed implements Monitored {
         return view.get(sightingId);
     }
 
+    /**
+     * Every new state of a sighting read from now on, for the page's live stream (server-sent events). Each subscriber gets its own
+     * buffer of {@link #LIVE_BUFFER}: the sink is best-effort (it drops what a subscriber has not asked for yet),
+     * and an SSE response may ask for one event at a time; beyond the buffer, a slow subscriber loses the oldest.
+     */
+    public Flux<Sighting> live() {
+        return live.asFlux().onBackpressureBuffer(LIVE_BUFFER,
+                dropped -> LOG.debug("slow subscriber missed a sighting"), BufferOverflowStrategy.DROP_OLDEST);
+    }
+
     private void add(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
             if (r.key() != null) {
@@ -64,7 +80,10 @@ public class SightingFeed implements Monitored {
             return;
         }
         try {
-            view.put(topics.sightings().valueSerde().deserializer().deserialize(r.topic(), r.value()));
+            Sighting s = topics.sightings().valueSerde().deserializer().deserialize(r.topic(), r.value());
+            if (view.put(s)) {
+                live.tryEmitNext(s);
+            }
         } catch (SerializationException e) {
             LOG.warn("skipping undecodable sighting at partition {} offset {}: {}", r.partition(), r.offset(),
                     e.getMessage());
@@ -74,6 +93,7 @@ public class SightingFeed implements Monitored {
     @PreDestroy
     void close() {
         follower.close();
+        live.tryEmitComplete();
     }
 
     /** Its follower thread, for {@code /health}. */

@@ -6,6 +6,9 @@ import io.facestream.services.dashboard.feedback.Gallery;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.serde.annotation.Serdeable;
@@ -14,7 +17,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +38,10 @@ import java.util.regex.Pattern;
  * API the dashboard passes through when it runs alone). Bounded: a connect
  * timeout, one deadline per call that covers the body too, and a cap on the answer's size; a failure is a
  * {@link MatcherException} with the status the dashboard answers (502, 504, or the matcher's own 4xx).
+ *
+ * <p>It is the dashboard's one HTTP client: when the dashboard runs alone, the routes it passes through as they
+ * are ({@link #pass}: clusters and search at the matcher, the models API at the retrainer) take the same
+ * bounded calls, the same service account and the same operator header, to the {@link Upstream} they name.
  *
  * <p>Identity: the dashboard logs in as its own service account (HTTP Basic, an {@code operator} account of the
  * matcher) and names the operator it acts for in {@value #OPERATOR_HEADER}, which the matcher logs next to the
@@ -52,6 +59,9 @@ public class MatcherClient implements Gallery {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** Operator names as the accounts spell them; anything else is sent percent-encoded. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    /** What a pass-through hands on as the upstream answered it; any other status is the dashboard's 502/503. */
+    private static final Set<Integer> PASSED = Set.of(200, 201, 202, 204, 400, 404, 409, 413, 415, 422);
+    public static final Set<String> JSON = Set.of("application/json");
 
     private final MatcherClientConfig config;
     private final Provider<EmbeddedServer> server;
@@ -59,6 +69,26 @@ public class MatcherClient implements Gallery {
     private final HttpClient http;
     private final String authorization;
     private volatile URI base;
+
+    /**
+     * A service the dashboard calls.
+     *
+     * @param name what error reasons call it ("the matcher", "the retrainer")
+     * @param base {@code http(s)://host[:port]}
+     * @param maxResponseBytes the largest answer read from it; a larger one is a 502
+     */
+    public record Upstream(String name, URI base, int maxResponseBytes) {
+    }
+
+    /** An upstream's answer as it came: status, media type (none for an empty body) and body. */
+    public record Passed(int status, @Nullable String contentType, byte[] body) {
+
+        /** The same answer, to the browser. */
+        public MutableHttpResponse<?> response() {
+            MutableHttpResponse<byte[]> r = HttpResponse.status(HttpStatus.valueOf(status));
+            return contentType == null || body.length == 0 ? r : r.body(body).contentType(contentType);
+        }
+    }
 
     public MatcherClient(MatcherClientConfig config, Provider<EmbeddedServer> server, ObjectMapper json) {
         this.config = config;
@@ -270,7 +300,7 @@ public class MatcherClient implements Gallery {
     }
 
     /** A status and at most {@code maxResponseBytes} of body. */
-    record Answer(int status, byte[] body) {
+    record Answer(int status, @Nullable String contentType, byte[] body) {
 
         String text() {
             String s = new String(body, StandardCharsets.UTF_8);
@@ -279,49 +309,120 @@ public class MatcherClient implements Gallery {
     }
 
     private Answer call(HttpRequest.Builder request, String operator) {
-        request.timeout(config.requestTimeout()).header("Authorization", authorization)
-                .header("Accept", "application/json");
+        return call(matcher(), request.header("Accept", "application/json"), operator);
+    }
+
+    /** The matcher as an upstream (its URL known once this JVM's server runs, with loopback). */
+    public Upstream matcher() {
+        return new Upstream("matcher", uri("/"), config.maxResponseBytes());
+    }
+
+    /**
+     * Passes a request to an upstream and hands back its answer as it is, when it is a success or one of its
+     * refusals (400, 404, 409, 413, 415, 422) of a media type the route serves ({@code answerTypes} for a
+     * success, JSON for a refusal). Otherwise a {@link MatcherException}: 502 for a refused service account, an
+     * unexpected status or type, an unreachable upstream or one that answers more than its cap; 503 passed on
+     * (e.g. models still loading); 504 when it is too slow.
+     *
+     * @param pathAndQuery an absolute path whose segments and query values the caller has checked or encoded
+     */
+    public Passed pass(Upstream to, String method, String pathAndQuery, @Nullable byte[] body,
+            @Nullable String contentType, @Nullable String operator, Set<String> answerTypes) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(to.base().resolve(pathAndQuery))
+                .header("Accept", String.join(", ", answerTypes));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        Answer a = call(to, request, operator);
+        String what = method + " " + pathAndQuery.replaceFirst("\\?.*", "");
+        if (!PASSED.contains(a.status())) {
+            throw unexpected(to, a, what);
+        }
+        String type = a.contentType();
+        if (a.body().length == 0) {
+            return new Passed(a.status(), null, a.body());
+        }
+        Set<String> allowed = a.status() < 300 ? answerTypes : JSON;
+        if (type == null || !allowed.contains(type)) {
+            throw new MatcherException(502, "the " + to.name() + " answered " + what + " with " + a.status() + " "
+                    + (type == null ? "and no type" : type) + ", not " + String.join(" or ", allowed));
+        }
+        return new Passed(a.status(), type, a.body());
+    }
+
+    /**
+     * Whether a path segment from a request can be sent on as it is: the characters of the ids the services
+     * make, and never {@code .} or {@code ..} (which would climb out of the route).
+     */
+    public static boolean safeSegment(@Nullable String segment) {
+        return segment != null && SAFE_ID.matcher(segment).matches() && !segment.chars().allMatch(c -> c == '.');
+    }
+
+    private Answer call(Upstream to, HttpRequest.Builder request, String operator) {
+        request.timeout(config.requestTimeout()).header("Authorization", authorization);
         if (operator != null) {
             request.header(OPERATOR_HEADER, SAFE_NAME.matcher(operator).matches() ? operator
                     : java.net.URLEncoder.encode(operator, StandardCharsets.UTF_8));
         }
         HttpRequest built = request.build();
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(built,
-                info -> new BoundedBody(config.maxResponseBytes()));
+        CompletableFuture<java.net.http.HttpResponse<byte[]>> pending = http.sendAsync(built,
+                info -> new BoundedBody(to.maxResponseBytes()));
         try {
             // one deadline for the whole call: the client's own timeout stops at the headers
-            HttpResponse<byte[]> r = pending.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return new Answer(r.statusCode(), r.body());
+            java.net.http.HttpResponse<byte[]> r = pending.get(config.requestTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").map(MatcherClient::mediaType)
+                    .orElse(null), r.body());
         } catch (TimeoutException e) {
             pending.cancel(true);
-            throw new MatcherException(504, "the matcher did not answer " + built.method() + " " + built.uri().getPath()
-                    + " within " + config.requestTimeout());
+            throw new MatcherException(504, "the " + to.name() + " did not answer " + built.method() + " "
+                    + built.uri().getPath() + " within " + config.requestTimeout());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof java.net.http.HttpTimeoutException) {
-                throw new MatcherException(504, "the matcher did not answer within " + config.requestTimeout(), cause);
+                throw new MatcherException(504, "the " + to.name() + " did not answer within "
+                        + config.requestTimeout(), cause);
             }
             if (cause instanceof TooLarge) {
-                throw new MatcherException(502, "the matcher's answer is larger than " + config.maxResponseBytes()
-                        + " bytes", cause);
+                throw new MatcherException(502, "the " + to.name() + "'s answer is larger than "
+                        + to.maxResponseBytes() + " bytes", cause);
             }
-            throw new MatcherException(502, "the matcher cannot be reached: " + cause, cause);
+            throw new MatcherException(502, "the " + to.name() + " cannot be reached: " + cause, cause);
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
-            throw new MatcherException(504, "interrupted while waiting for the matcher", e);
+            throw new MatcherException(504, "interrupted while waiting for the " + to.name(), e);
         }
+    }
+
+    /** A Content-Type without its parameters, in lower case. */
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+                .toLowerCase(java.util.Locale.ROOT);
     }
 
     private static MatcherException unexpected(Answer a, String what) {
         return switch (a.status()) {
-            case 401, 403 -> new MatcherException(502, "the matcher refused the dashboard's service account ("
-                    + a.status() + "); check " + MatcherClientConfig.PREFIX + ".username/password and its role");
             case 400, 404, 409, 413, 415, 422 -> new MatcherException(a.status(), "the matcher refused to " + what
                     + ": " + problem(a));
+            default -> unexpected("matcher", a, what);
+        };
+    }
+
+    private static MatcherException unexpected(Upstream to, Answer a, String what) {
+        return unexpected(to.name(), a, what);
+    }
+
+    private static MatcherException unexpected(String name, Answer a, String what) {
+        return switch (a.status()) {
+            case 401, 403 -> new MatcherException(502, "the " + name + " refused the dashboard's service account ("
+                    + a.status() + "); check " + MatcherClientConfig.PREFIX + ".username/password and its role");
             // e.g. its enrollment models still loading: the client may retry, as it would against the matcher
-            case 503 -> new MatcherException(503, "the matcher cannot " + what + " yet: " + problem(a));
-            default -> new MatcherException(502, "the matcher answered " + a.status() + " to " + what);
+            case 503 -> new MatcherException(503, "the " + name + " cannot " + what + " yet: " + problem(a));
+            default -> new MatcherException(502, "the " + name + " answered " + a.status() + " to " + what);
         };
     }
 

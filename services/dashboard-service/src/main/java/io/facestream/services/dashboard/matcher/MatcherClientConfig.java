@@ -24,7 +24,10 @@ import java.time.Duration;
  * @param connectTimeout how long a TCP connection to the matcher may take
  * @param requestTimeout how long one call may take in all, body included; longer than the matcher's own wait for
  *     a gallery write to become visible (10 s)
- * @param maxResponseBytes the largest answer read from the matcher; a larger one is a 502
+ * @param maxResponseBytes the largest answer read from the matcher; a larger one is a 502. 1 MiB: the answers
+ *     the dashboard passes on when it runs alone are the largest (a search page of 500 hits is about 200 KB, the
+ *     clusters list at most about 300 KB with the matcher's default of 3000 faces held, the identities list
+ *     about 100 bytes a person)
  */
 @ConfigurationProperties(MatcherClientConfig.PREFIX)
 public record MatcherClientConfig(
@@ -34,7 +37,7 @@ public record MatcherClientConfig(
         @NotBlank String password,
         @Bindable(defaultValue = "2s") @NotNull Duration connectTimeout,
         @Bindable(defaultValue = "20s") @NotNull Duration requestTimeout,
-        @Bindable(defaultValue = "65536") @Min(1024) @Max(16 * 1024 * 1024) int maxResponseBytes) {
+        @Bindable(defaultValue = "1048576") @Min(1024) @Max(16 * 1024 * 1024) int maxResponseBytes) {
 
     public static final String PREFIX = "facestream.dashboard.matcher";
 
@@ -44,18 +47,23 @@ public record MatcherClientConfig(
                     + PREFIX + ".loopback (the matcher runs in this JVM)");
         }
         if (baseUrl != null) {
-            String scheme = baseUrl.getScheme();
-            if (!"http".equals(scheme) && !"https".equals(scheme) || baseUrl.getHost() == null
-                    || baseUrl.getRawUserInfo() != null || baseUrl.getRawQuery() != null
-                    || baseUrl.getRawFragment() != null || !(baseUrl.getRawPath() == null
-                    || baseUrl.getRawPath().isEmpty() || baseUrl.getRawPath().equals("/"))) {
-                throw new IllegalArgumentException(PREFIX + ".base-url must be http(s)://host[:port] without path, "
-                        + "user info or query, was " + baseUrl);
-            }
+            checkBaseUrl(PREFIX + ".base-url", baseUrl);
         }
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())
                 || requestTimeout != null && (requestTimeout.isNegative() || requestTimeout.isZero())) {
             throw new IllegalArgumentException(PREFIX + " timeouts must be positive");
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code url} is {@code http(s)://host[:port]} without more */
+    public static void checkBaseUrl(String key, URI url) {
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null
+                || url.getRawUserInfo() != null || url.getRawQuery() != null
+                || url.getRawFragment() != null || !(url.getRawPath() == null
+                || url.getRawPath().isEmpty() || url.getRawPath().equals("/"))) {
+            throw new IllegalArgumentException(key + " must be http(s)://host[:port] without path, "
+                    + "user info or query, was " + url);
         }
     }
 

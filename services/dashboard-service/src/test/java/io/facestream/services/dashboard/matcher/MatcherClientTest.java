@@ -44,6 +44,20 @@ class MatcherClientTest {
         server.createContext("/api/v1/identities/huge", ex -> answer(ex, 200, "x".repeat(5000)));
         server.createContext("/api/v1/identities/locked", ex -> answer(ex, 401, ""));
         server.createContext("/api/v1/identities/boom", ex -> answer(ex, 500, "stack trace"));
+        server.createContext("/pass/ok", ex -> {
+            seen.put("query", String.valueOf(ex.getRequestURI().getRawQuery()));
+            seen.put("method", ex.getRequestMethod());
+            seen.put("type", String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")));
+            seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(ex, 200, "application/json;charset=utf-8", "{\"items\":[],\"extra\":1}");
+        });
+        server.createContext("/pass/conflict", ex -> answer(ex, 409, "application/json",
+                "{\"error\":\"a retraining job is already running\",\"runningJob\":\"j1\"}"));
+        server.createContext("/pass/big", ex -> answer(ex, 200, "application/json", "\"" + "x".repeat(5000) + "\""));
+        server.createContext("/pass/html", ex -> answer(ex, 200, "text/html", "<html>login</html>"));
+        server.createContext("/pass/loading", ex -> answer(ex, 503, "application/json", "{\"error\":\"models loading\"}"));
+        server.createContext("/pass/teapot", ex -> answer(ex, 418, "application/json", "{}"));
+        server.createContext("/pass/empty404", ex -> answer(ex, 404, ""));
         server.createContext("/api/v1/identities", ex -> {
             seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             answer(ex, 201, "{\"id\":\"3f2a-new\"}");
@@ -57,6 +71,13 @@ class MatcherClientTest {
     }
 
     private void answer(HttpExchange ex, int status, String body) throws IOException {
+        answer(ex, status, null, body);
+    }
+
+    private void answer(HttpExchange ex, int status, String type, String body) throws IOException {
+        if (type != null) {
+            ex.getResponseHeaders().add("Content-Type", type);
+        }
         seen.put("authorization", String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
         seen.put("operator", String.valueOf(ex.getRequestHeaders().getFirst(MatcherClient.OPERATOR_HEADER)));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -136,6 +157,84 @@ class MatcherClientTest {
         MatcherException e = assertThrows(MatcherException.class, () -> c.identityExists("known"));
         assertEquals(502, e.status());
         assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
+    }
+
+    private MatcherClient.Upstream upstream(int maxResponseBytes) {
+        return new MatcherClient.Upstream("retrainer", URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                maxResponseBytes);
+    }
+
+    @Test
+    void passesAnAnswerOnAsItCameAsTheServiceAccount() {
+        MatcherClient c = client();
+        MatcherClient.Passed ok = c.pass(upstream(1024), "POST", "/pass/ok?camera=a%20b&limit=5",
+                "{\"identityId\":\"x\"}".getBytes(StandardCharsets.UTF_8), "application/json", "op",
+                MatcherClient.JSON);
+        assertEquals(200, ok.status());
+        assertEquals("application/json", ok.contentType(), "the type without its parameters");
+        assertEquals("{\"items\":[],\"extra\":1}", new String(ok.body(), StandardCharsets.UTF_8),
+                "every field, also one the dashboard does not know");
+        assertEquals("camera=a%20b&limit=5", seen.get("query"));
+        assertEquals("POST", seen.get("method"));
+        assertEquals("application/json", seen.get("type"));
+        assertEquals("{\"identityId\":\"x\"}", seen.get("body"));
+        assertEquals("op", seen.get("operator"));
+        assertTrue(seen.get("authorization").startsWith("Basic "), seen.get("authorization"));
+
+        // a refusal of the upstream's own passes on with its body (here a field more than "error")
+        MatcherClient.Passed conflict = c.pass(upstream(1024), "POST", "/pass/conflict", null, null, "op",
+                MatcherClient.JSON);
+        assertEquals(409, conflict.status());
+        assertTrue(new String(conflict.body(), StandardCharsets.UTF_8).contains("\"runningJob\":\"j1\""));
+        MatcherClient.Passed empty = c.pass(upstream(1024), "GET", "/pass/empty404", null, null, null,
+                MatcherClient.JSON);
+        assertEquals(404, empty.status());
+        assertEquals(null, empty.contentType());
+    }
+
+    @Test
+    void aPassThroughFailsWithTheUpstreamsNameAndTheReason() throws IOException {
+        MatcherClient c = client();
+        MatcherException html = assertThrows(MatcherException.class, () -> c.pass(upstream(1024), "GET",
+                "/pass/html", null, null, null, MatcherClient.JSON));
+        assertEquals(502, html.status());
+        assertTrue(html.getMessage().contains("retrainer") && html.getMessage().contains("text/html"),
+                html.getMessage());
+        MatcherException huge = assertThrows(MatcherException.class, () -> c.pass(upstream(1024), "GET",
+                "/pass/big", null, null, null, MatcherClient.JSON));
+        assertEquals(502, huge.status());
+        assertTrue(huge.getMessage().contains("the retrainer's answer is larger than 1024"), huge.getMessage());
+        assertEquals(5002, c.pass(upstream(8192), "GET", "/pass/big", null, null, null, MatcherClient.JSON)
+                .body().length, "the cap is the upstream's own, not the matcher's");
+        MatcherException locked = assertThrows(MatcherException.class, () -> c.pass(upstream(1024), "GET",
+                "/api/v1/identities/locked", null, null, null, MatcherClient.JSON));
+        assertEquals(502, locked.status());
+        assertTrue(locked.getMessage().contains("refused the dashboard's service account"), locked.getMessage());
+        MatcherException loading = assertThrows(MatcherException.class, () -> c.pass(upstream(1024), "GET",
+                "/pass/loading", null, null, null, MatcherClient.JSON));
+        assertEquals(503, loading.status());
+        assertTrue(loading.getMessage().contains("models loading"), loading.getMessage());
+        assertEquals(502, assertThrows(MatcherException.class, () -> c.pass(upstream(1024), "GET", "/pass/teapot",
+                null, null, null, MatcherClient.JSON)).status());
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        MatcherException down = assertThrows(MatcherException.class, () -> c.pass(new MatcherClient.Upstream(
+                "retrainer", URI.create("http://127.0.0.1:" + closed), 1024), "GET", "/api/v1/models", null, null,
+                null, MatcherClient.JSON));
+        assertEquals(502, down.status());
+        assertTrue(down.getMessage().contains("the retrainer cannot be reached"), down.getMessage());
+    }
+
+    @Test
+    void onlyPlainIdsArePassedOnAsPathSegments() {
+        assertTrue(MatcherClient.safeSegment("u-0123abcd"));
+        assertTrue(MatcherClient.safeSegment("mobilefacenet-ft-20261203-ab12"));
+        for (String bad : new String[] {"..", ".", "a/b", "a%2Fb", "a?b", "", "x".repeat(129)}) {
+            assertFalse(MatcherClient.safeSegment(bad), bad);
+        }
+        assertFalse(MatcherClient.safeSegment(null));
     }
 
     @Test
