@@ -5,6 +5,8 @@ import io.facestream.core.similarity.Embedding;
 import io.facestream.galleryindex.hnsw.HnswGalleryIndex;
 import io.facestream.galleryindex.hnsw.HnswSettings;
 import io.facestream.galleryindex.synthetic.FaceLikeGallery;
+import io.facestream.galleryindex.synthetic.FittedFaces;
+import io.facestream.galleryindex.synthetic.SyntheticFaces;
 import io.facestream.inference.evaluation.PairEvaluation;
 import io.facestream.cli.pipeline.Directories;
 import java.io.IOException;
@@ -42,6 +44,8 @@ public final class GalleryBenchCommand implements Callable<Integer> {
 
     private static final int DIMENSION = 192;
     private static final int TOP_K = 5;
+    /** faces-dev images per person the FITTED distribution learns from (its people have 2-11). */
+    private static final int FIT_PER_PERSON = 20;
 
     @Mixin
     ModelOptions options;
@@ -95,6 +99,13 @@ public final class GalleryBenchCommand implements Callable<Integer> {
             description = "Where the index is written; emptied first and removed after (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    enum Distribution { FITTED, ISOTROPIC }
+
+    @Option(names = "--distribution", defaultValue = "FITTED", description = "Synthetic identities: FITTED to every"
+            + " faces-dev person's real embeddings (needs faces-dev), or ISOTROPIC (FaceLikeGallery, the worst case for"
+            + " a graph index) (default: ${DEFAULT-VALUE}).")
+    Distribution distribution;
+
     @Option(names = "--keep", description = "Leave the committed index in --work-dir; a later run with the same"
             + " gallery and graph settings reopens it instead of building again (it reports the build time of the run"
             + " that built it).")
@@ -115,14 +126,43 @@ public final class GalleryBenchCommand implements Callable<Integer> {
             return 2;
         }
         HnswSettings settings = new HnswSettings(maxConnections, beamWidth, candidates, 0.2, size + tail + 1, ramBufferMb);
-        Map<String, List<float[]>> real = realFaces(out);
-        Gallery g = Gallery.generate(size, perIdentity, real, seed);
+        Map<String, List<float[]>> real = realFaces(out, realPeople, realPerPerson);
+        SyntheticFaces synthetic;
+        if (distribution == Distribution.FITTED) {
+            Map<String, List<float[]>> everyone = realFaces(out, Integer.MAX_VALUE, FIT_PER_PERSON);
+            if (everyone.size() < 3) {
+                spec.commandLine().getErr().println("ERROR --distribution FITTED needs faces-dev (" + facesDev
+                        + "); --distribution ISOTROPIC needs nothing");
+                return 2;
+            }
+            FittedFaces fitted = FittedFaces.fit(everyone, seed);
+            out.println("synthetic identities " + fitted.describe());
+            synthetic = fitted;
+            Map<String, List<float[]>> drawn = new LinkedHashMap<>();
+            float[][] some = fitted.centres(everyone.size());
+            Random r = new Random(seed + 4);
+            List<Integer> sizes = everyone.values().stream().map(List::size).toList();
+            for (int i = 0; i < some.length; i++) {
+                List<float[]> l = new ArrayList<>();
+                for (int j = 0; j < sizes.get(i); j++) {
+                    l.add(fitted.sample(some[i], r));
+                }
+                drawn.put("s" + i, l);
+            }
+            out.println("cosines, faces-dev: " + cosineSummary(everyone) + "; as many synthetic identities: "
+                    + cosineSummary(drawn));
+        } else {
+            synthetic = FaceLikeGallery.defaults(DIMENSION, seed);
+            out.println("synthetic identities isotropic (FaceLikeGallery defaults)");
+        }
+        Gallery g = Gallery.generate(size, perIdentity, real, synthetic, seed);
         out.printf(Locale.ROOT, "gallery: %d samples of %d identities (%d real faces-dev samples of %d people), %d-d%n",
                 g.size(), g.identityCount(), g.realSamples, real.size(), DIMENSION);
 
         Path indexDir = workDir.resolve("index");
         // what the committed index was built from: a kept index is reused only for the very same gallery
-        Map<String, String> recipe = Map.of("bench.size", Integer.toString(g.size()), "bench.seed", Long.toString(seed),
+        Map<String, String> recipe = Map.of("bench.distribution", distribution.name(),
+                "bench.size", Integer.toString(g.size()), "bench.seed", Long.toString(seed),
                 "bench.per-identity", Integer.toString(perIdentity), "bench.real-samples", Integer.toString(g.realSamples),
                 "bench.max-connections", Integer.toString(maxConnections), "bench.beam-width", Integer.toString(beamWidth));
         Runtime rt = Runtime.getRuntime();
@@ -238,7 +278,7 @@ public final class GalleryBenchCommand implements Callable<Integer> {
     private static Measurement measure(HnswGalleryIndex index, Exact exact, Probes p, PrintWriter out, String suffix,
             int candidates) {
         int n = p.queries.length;
-        for (int i = 0; i < Math.min(n, 200); i++) {
+        for (int i = 0; i < Math.min(n, 1000); i++) {
             index.search(p.queries[i], TOP_K, candidates); // warm-up
         }
         long[] annNanos = new long[n];
@@ -274,6 +314,36 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         return m;
     }
 
+    /** Mean cosine of two images of one person, and mean and spread of two different people's. */
+    private static String cosineSummary(Map<String, List<float[]>> people) {
+        List<List<float[]>> lists = new ArrayList<>(people.values());
+        double same = 0;
+        double diff = 0;
+        double diff2 = 0;
+        long ns = 0;
+        long nd = 0;
+        for (int p = 0; p < lists.size(); p++) {
+            for (int q = p; q < lists.size(); q++) {
+                for (int i = 0; i < lists.get(p).size(); i++) {
+                    for (int j = p == q ? i + 1 : 0; j < lists.get(q).size(); j++) {
+                        double c = VectorUtil.dotProduct(lists.get(p).get(i), lists.get(q).get(j));
+                        if (p == q) {
+                            same += c;
+                            ns++;
+                        } else {
+                            diff += c;
+                            diff2 += c * c;
+                            nd++;
+                        }
+                    }
+                }
+            }
+        }
+        double mean = diff / nd;
+        return String.format(Locale.ROOT, "same person %.3f, different people %.3f ± %.3f", same / ns, mean,
+                Math.sqrt(Math.max(0, diff2 / nd - mean * mean)));
+    }
+
     private static long usedHeap(Runtime rt) {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -292,11 +362,11 @@ public final class GalleryBenchCommand implements Callable<Integer> {
      * {@code --real-people} people, embedded once (largest face) and appended to the cache as they are done, so
      * an interrupted run resumes where it stopped.
      */
-    private Map<String, List<float[]>> realFaces(PrintWriter out) throws IOException {
+    private Map<String, List<float[]>> realFaces(PrintWriter out, int maxPeople, int perPerson) throws IOException {
         Map<String, List<float[]>> byPerson = new LinkedHashMap<>();
         Path manifest = facesDev.resolve("manifest.tsv");
-        if (realPeople == 0 || !Files.isRegularFile(manifest)) {
-            out.println("no faces-dev people mixed in (" + (realPeople == 0 ? "--real-people 0" : manifest + " not found") + ")");
+        if (maxPeople == 0 || !Files.isRegularFile(manifest)) {
+            out.println("no faces-dev people (" + (maxPeople == 0 ? "--real-people 0" : manifest + " not found") + ")");
             return byPerson;
         }
         Map<String, float[]> cached = new LinkedHashMap<>();
@@ -318,9 +388,10 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         List<String> rows = Files.readAllLines(manifest);
         for (String line : rows.subList(1, rows.size())) {
             String[] f = line.split("\t");
-            if (f.length >= 2 && !f[1].startsWith("noface")) {
+            // people only: not the no-face photos nor the group photos of the detector's ground truth
+            if (f.length >= 2 && !f[1].startsWith("noface") && !f[1].contains(":")) {
                 List<String> of = images.computeIfAbsent(f[1], k -> new ArrayList<>());
-                if (of.size() < realPerPerson) {
+                if (of.size() < perPerson) {
                     of.add(f[0]);
                 }
             }
@@ -331,7 +402,7 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         int people = 0;
         int embedded = 0;
         for (Map.Entry<String, List<String>> person : images.entrySet()) {
-            if (people++ >= realPeople) {
+            if (people++ >= maxPeople) {
                 break;
             }
             for (String path : person.getValue()) {
@@ -365,7 +436,7 @@ public final class GalleryBenchCommand implements Callable<Integer> {
      * the last), the rest synthetic, regenerated from the seed on demand so the gallery itself costs no heap.
      */
     private static final class Gallery {
-        final FaceLikeGallery synthetic;
+        final SyntheticFaces synthetic;
         final float[][] centres;
         final List<float[]> realVectors = new ArrayList<>();
         final List<String> realIds = new ArrayList<>();
@@ -376,7 +447,7 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         final int total;
         final long seed;
 
-        private Gallery(int size, int perIdentity, Map<String, List<float[]>> real, long seed) {
+        private Gallery(int size, int perIdentity, Map<String, List<float[]>> real, SyntheticFaces synthetic, long seed) {
             this.perIdentity = perIdentity;
             this.seed = seed;
             real.forEach((person, list) -> {
@@ -389,12 +460,13 @@ public final class GalleryBenchCommand implements Callable<Integer> {
             });
             realSamples = Math.min(realVectors.size(), size / 2);
             total = size;
-            synthetic = FaceLikeGallery.defaults(DIMENSION, seed);
+            this.synthetic = synthetic;
             centres = synthetic.centres((size - realSamples + perIdentity - 1) / perIdentity);
         }
 
-        static Gallery generate(int size, int perIdentity, Map<String, List<float[]>> real, long seed) {
-            return new Gallery(size, perIdentity, real, seed);
+        static Gallery generate(int size, int perIdentity, Map<String, List<float[]>> real, SyntheticFaces synthetic,
+                long seed) {
+            return new Gallery(size, perIdentity, real, synthetic, seed);
         }
 
         int size() {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -51,8 +51,8 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * Approximate gallery search on Lucene's HNSW graphs, with the top {@link HnswSettings#candidates()} samples
- * re-ranked by their exact cosine, so a reported score is the same as {@code ExactGalleryIndex}'s.
+ * Approximate gallery search on Lucene's HNSW graphs (walked on scalar-quantized vectors), with the top
+ * {@link HnswSettings#candidates()} samples re-ranked by their exact float cosine, so a reported score is the same as {@code ExactGalleryIndex}'s.
  *
  * <p>Writes go to a Lucene {@link IndexWriter}; the first search after a write refreshes the reader, so a put or
  * a tombstone is visible to the next search (a deleted sample never comes back from a graph that still holds
@@ -92,7 +92,11 @@ public final class HnswGalleryIndex implements GalleryIndex, AutoCloseable {
         this.settings = settings;
         this.directory = directory;
         IndexWriterConfig config = new IndexWriterConfig();
-        KnnVectorsFormat format = new Lucene99HnswVectorsFormat(settings.maxConnections(), settings.beamWidth());
+        // The graph is walked on 7-bit copies of the vectors (a quarter of the bytes read per step; 0.74 against
+        // 0.96 ms p50 at 10^5, the same recall: README, "Gallery"); the float vectors stay beside them for the
+        // exact re-rank. Segments written by the float-only format before still open: each names its format.
+        KnnVectorsFormat format = new Lucene99HnswScalarQuantizedVectorsFormat(settings.maxConnections(),
+                settings.beamWidth());
         config.setCodec(new Lucene912Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

@@ -16,7 +16,7 @@ import java.util.Random;
  * @param sharedWeight share of every centre along the common direction
  * @param seed for reproducible galleries
  */
-public record FaceLikeGallery(int dimension, double noise, double sharedWeight, long seed) {
+public record FaceLikeGallery(int dimension, double noise, double sharedWeight, long seed) implements SyntheticFaces {
 
     public FaceLikeGallery {
         if (dimension < 2 || !(noise >= 0) || !(sharedWeight >= 0 && sharedWeight < 1)) {

@@ -133,6 +133,9 @@ class HnswGalleryIndexTest {
             assertThrows(IllegalArgumentException.class, () -> ann.put("a/b", "s", ok));
             assertThrows(IllegalArgumentException.class, () -> ann.put("a", "x".repeat(257), ok));
             assertThrows(IllegalArgumentException.class, () -> ann.search(ok, 0));
+            IllegalArgumentException beam = assertThrows(IllegalArgumentException.class, () -> ann.search(ok, 1, 0));
+            assertTrue(beam.getMessage().contains("candidates must be in 1..10000, got 0"), beam.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ann.search(ok, 1, HnswSettings.MAX_CANDIDATES + 1));
             ann.put("a", "s", ok);
             ann.commit(Map.of());
         }
