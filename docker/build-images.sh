@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds every FaceStream image on the Docker daemon at $DOCKER_HOST (docker/dockerd.sh starts one under
 # target/docker) from Debian packages and Maven Central only; nothing is pulled from a container registry:
-#   facestream/debian:bookworm   debootstrap --variant=minbase bookworm (default mirror), imported (once; root)
-#   facestream/jre:17            + Debian's openjdk-17-jre-headless: the one JRE layer of every image
+#   facestream/debian:trixie     debootstrap --variant=minbase trixie (default mirror), imported (once; root)
+#   facestream/jre:21            + Debian's openjdk-21-jre-headless: the one JRE layer of every image
 #   facestream/kafka:<kafka>     the broker and admin tools from the Kafka jars (docker/kafka/pom.xml)
 #   facestream/<svc>:<version>   per service: its third-party jars, then the project's own jars (Maven packages
 #                                them here; no Maven inside an image)
@@ -33,17 +33,17 @@ version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -n 1)
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' pom.xml)
 step() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
-if ! "$docker" image inspect facestream/debian:bookworm >/dev/null 2>&1; then
-  step "base image: debootstrap --variant=minbase bookworm"
+if ! "$docker" image inspect facestream/debian:trixie >/dev/null 2>&1; then
+  step "base image: debootstrap --variant=minbase trixie"
   rm -rf "$work/rootfs"
-  debootstrap --variant=minbase bookworm "$work/rootfs" > "$work/debootstrap.log" 2>&1 \
+  debootstrap --variant=minbase trixie "$work/rootfs" > "$work/debootstrap.log" 2>&1 \
     || { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
-  tar -C "$work/rootfs" -c . | "$docker" import - facestream/debian:bookworm >/dev/null
+  tar -C "$work/rootfs" -c . | "$docker" import - facestream/debian:trixie >/dev/null
   rm -rf "$work/rootfs"
 fi
 
-step "facestream/jre:17"
-"$docker" build -q -t facestream/jre:17 docker/jre >/dev/null
+step "facestream/jre:21"
+"$docker" build -q -t facestream/jre:21 docker/jre >/dev/null
 
 # The services and everything they depend on, packaged, with each service's runtime jars copied beside it
 # (target/dependency, groupId-prefixed names, so the project's own jars can go to a layer of their own).

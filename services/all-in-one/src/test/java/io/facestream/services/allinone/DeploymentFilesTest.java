@@ -757,8 +757,13 @@ class DeploymentFilesTest {
                 .toList(), "docker/build-images.sh builds an image of every deployable module");
         String start = Files.readString(root.resolve("docker/service/start.sh"));
         String dockerfile = Files.readString(root.resolve("docker/service/Dockerfile"));
-        assertTrue(dockerfile.startsWith("#") && dockerfile.contains("FROM facestream/jre:17"),
+        assertTrue(dockerfile.startsWith("#") && dockerfile.contains("FROM facestream/jre:21"),
                 "the service images share the JRE layer");
+        // Lucene's SIMD dot product (the gallery and history indexes) needs Java 21+ and the vector module
+        Matcher jre = Pattern.compile("openjdk-(\\d+)-jre-headless").matcher(
+                Files.readString(root.resolve("docker/jre/Dockerfile")));
+        assertTrue(jre.find() && Integer.parseInt(jre.group(1)) >= 21, "the JRE layer is Java 21 or newer");
+        assertTrue(start.contains("--add-modules jdk.incubator.vector"), "the services start with the vector module");
         String launcher = Files.readString(root.resolve("facestream"));
         for (String flag : List.of("-Dai.djl.offline=true", "-DDJL_CACHE_DIR=", "-Djava.io.tmpdir=")) {
             assertTrue(launcher.contains(flag) && start.contains(flag), "the image runs with the launcher's " + flag);
