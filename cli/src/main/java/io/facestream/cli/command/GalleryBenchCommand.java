@@ -4,6 +4,7 @@ import io.facestream.cli.ModelOptions;
 import io.facestream.core.similarity.Embedding;
 import io.facestream.galleryindex.hnsw.HnswGalleryIndex;
 import io.facestream.galleryindex.hnsw.HnswSettings;
+import io.facestream.galleryindex.synthetic.Cosines;
 import io.facestream.galleryindex.synthetic.FaceLikeGallery;
 import io.facestream.galleryindex.synthetic.FittedFaces;
 import io.facestream.galleryindex.synthetic.SyntheticFaces;
@@ -149,8 +150,8 @@ public final class GalleryBenchCommand implements Callable<Integer> {
                 }
                 drawn.put("s" + i, l);
             }
-            out.println("cosines, faces-dev: " + cosineSummary(everyone) + "; as many synthetic identities: "
-                    + cosineSummary(drawn));
+            out.println("cosines, faces-dev: " + Cosines.of(everyone) + "; as many synthetic identities: "
+                    + Cosines.of(drawn));
         } else {
             synthetic = FaceLikeGallery.defaults(DIMENSION, seed);
             out.println("synthetic identities isotropic (FaceLikeGallery defaults)");
@@ -312,36 +313,6 @@ public final class GalleryBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "hnsw%s: %d candidates, recall@1 %.4f (real faces-dev probes %d/%d), p50 %.3f ms, p99 %.3f ms;"
                 + " exact p50 %.3f ms%n", suffix, candidates, m.recall, realAgree, realProbes, m.p50, m.p99, m.exactP50);
         return m;
-    }
-
-    /** Mean cosine of two images of one person, and mean and spread of two different people's. */
-    private static String cosineSummary(Map<String, List<float[]>> people) {
-        List<List<float[]>> lists = new ArrayList<>(people.values());
-        double same = 0;
-        double diff = 0;
-        double diff2 = 0;
-        long ns = 0;
-        long nd = 0;
-        for (int p = 0; p < lists.size(); p++) {
-            for (int q = p; q < lists.size(); q++) {
-                for (int i = 0; i < lists.get(p).size(); i++) {
-                    for (int j = p == q ? i + 1 : 0; j < lists.get(q).size(); j++) {
-                        double c = VectorUtil.dotProduct(lists.get(p).get(i), lists.get(q).get(j));
-                        if (p == q) {
-                            same += c;
-                            ns++;
-                        } else {
-                            diff += c;
-                            diff2 += c * c;
-                            nd++;
-                        }
-                    }
-                }
-            }
-        }
-        double mean = diff / nd;
-        return String.format(Locale.ROOT, "same person %.3f, different people %.3f ± %.3f", same / ns, mean,
-                Math.sqrt(Math.max(0, diff2 / nd - mean * mean)));
     }
 
     private static long usedHeap(Runtime rt) {

@@ -15,32 +15,6 @@ class FittedFacesTest {
 
     private static final int DIM = 32;
 
-    /** Mean cosine of samples of one identity and of two different identities. */
-    private static double[] cosines(Map<String, List<float[]>> people) {
-        List<List<float[]>> lists = new ArrayList<>(people.values());
-        double same = 0;
-        double different = 0;
-        int ns = 0;
-        int nd = 0;
-        for (int p = 0; p < lists.size(); p++) {
-            for (int q = p; q < lists.size(); q++) {
-                for (int i = 0; i < lists.get(p).size(); i++) {
-                    for (int j = p == q ? i + 1 : 0; j < lists.get(q).size(); j++) {
-                        double c = dot(lists.get(p).get(i), lists.get(q).get(j));
-                        if (p == q) {
-                            same += c;
-                            ns++;
-                        } else {
-                            different += c;
-                            nd++;
-                        }
-                    }
-                }
-            }
-        }
-        return new double[] {same / ns, different / nd};
-    }
-
     private static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
@@ -66,11 +40,12 @@ class FittedFacesTest {
     void identitiesDrawnFromTheFitLookLikeThePeopleItWasFittedTo() {
         FaceLikeGallery source = FaceLikeGallery.defaults(DIM, 11);
         Map<String, List<float[]>> real = draw(source, 300, 6, new Random(1));
-        double[] want = cosines(real);
+        Cosines want = Cosines.of(real);
         FittedFaces fitted = FittedFaces.fit(real, 5);
-        double[] got = cosines(draw(fitted, 300, 6, new Random(2)));
-        assertEquals(want[0], got[0], 0.03, "same-identity cosine");
-        assertEquals(want[1], got[1], 0.03, "different-identity cosine");
+        Cosines got = Cosines.of(draw(fitted, 300, 6, new Random(2)));
+        assertEquals(want.samePerson(), got.samePerson(), 0.03, "same-identity cosine");
+        assertEquals(want.differentPeople(), got.differentPeople(), 0.03, "different-identity cosine");
+        assertEquals(want.differentSpread(), got.differentSpread(), 0.03, "spread of different identities");
         // unit samples, and the same centres for the same seed
         float[] s = fitted.sample(fitted.centres(1)[0], new Random(3));
         assertEquals(1, dot(s, s), 1e-5);
